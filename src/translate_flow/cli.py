@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from translate_flow import __version__
 from translate_flow.errors import Problem, TranslateFlowError
@@ -68,7 +68,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
     extract.set_defaults(handler=_extract)
+    _add_memory_parser(sub, common)
     return parser
+
+
+def _add_memory_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    memory = sub.add_parser(
+        "memory",
+        help="the translation memory: reviewed translations of every issue, and TMX files",
+        description="The translation memory of a language: every reviewed entry of its "
+        "catalogs plus the TMX files in locale/memory/.",
+    )
+    actions = memory.add_subparsers(title="actions", metavar="ACTION")
+    export = actions.add_parser(
+        "export",
+        parents=[common],
+        help="write the memory of one language as TMX (for OmegaT, Weblate, CAT tools)",
+        description="Write the translation memory of one language as a TMX 1.4 file.",
+    )
+    export.add_argument("-l", "--language", required=True, help="the language to export")
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="the TMX file (default: stdout)"
+    )
+    export.set_defaults(handler=_memory_export)
 
 
 def _load_config(project: Path | None) -> Config:
@@ -85,6 +107,22 @@ def _extract(args: argparse.Namespace, config: Config) -> int:
     _print_files(result, verb="extracted")
     # docutils' warnings (an unknown target, a bad directive) are worth a red CI run.
     return _report(result.problems, strict=True)
+
+
+def _memory_export(args: argparse.Namespace, config: Config) -> int:
+    from translate_flow import memory
+    from translate_flow.files import write_atomic
+
+    (language,) = config.select_languages([args.language])
+    tm, problems = memory.build_memory(config, language)
+    text = memory.export_tmx(tm, source_language=config.source_language)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.output, text)
+        pairs = sum(1 for _ in tm.units())
+        print(f"exported {pairs} translations of {len(tm)} messages to {args.output}")
+    return _report(problems)
 
 
 def _print_files(result: StageResult, *, verb: str, stream: TextIO = sys.stdout) -> None:

@@ -418,7 +418,7 @@ def _likely_script(language: str) -> str | None:
     return parts[1] if len(parts) > 2 and len(parts[1]) == 4 else None
 
 
-def export_tmx(memory: TranslationMemory, *, source_language: str) -> bytes:
+def export_tmx(memory: TranslationMemory, *, source_language: str) -> str:
     """The memory as a TMX 1.4 document: one unit per (English, translation) pair.
 
     Units come in a stable order (English alphabetical, the preferred translation first) and
@@ -437,4 +437,4 @@ def export_tmx(memory: TranslationMemory, *, source_language: str) -> bytes:
             unit.source, source_language, unit.target, memory.language, comment=unit.origin
         )
     data: bytes = bytes(store)
-    return data
+    return data.decode("utf-8")

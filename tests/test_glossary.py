@@ -1,0 +1,197 @@
+"""Glossary: reading the CSV, hints in catalogs, kept terms for MT, the inflection-aware check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import REPO, make_project
+
+from translate_flow.config import load_config
+from translate_flow.glossary import (
+    Glossary,
+    add_hints,
+    glossary_findings,
+    load_glossary,
+    read_glossary,
+)
+
+LANGUAGES = ("ru", "kk", "ky", "tg", "uz", "tk")
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    """The sample project's glossary, as shipped."""
+    text = (REPO / "locale" / "glossary.csv").read_text(encoding="utf-8")
+    result, problems = read_glossary(text, name="locale/glossary.csv", languages=LANGUAGES)
+    assert problems == []
+    return result
+
+
+def test_sample_glossary_has_every_term_in_all_six_languages(glossary: Glossary) -> None:
+    names = {term.name for term in glossary.terms}
+    for name in ["UNODC", "CARICC", "MoU", "Paris Pact", "UNAIDS", "OSCE", "SCO", "CSTO"]:
+        assert name in names
+    for name in ["CIS", "ECO", "NATO", "UNDP", "HIV/AIDS", "Kazakhstan", "Kyrgyzstan"]:
+        assert name in names
+    for name in ["Tajikistan", "Turkmenistan", "Uzbekistan", "Afghanistan", "Azerbaijan"]:
+        assert name in names
+    assert "Russian Federation" in names
+    for term in glossary.terms:
+        if not term.keep:
+            assert all(term.approved(language) for language in LANGUAGES if term.name != "UN Cares")
+    uzbekistan = next(t for t in glossary.terms if t.name == "Uzbekistan")
+    assert uzbekistan.approved("uz") == ("Oʻzbekiston",)  # Latin script
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The MOU meeting in Kazakhstan", ["MoU", "Kazakhstan"]),
+        ("Kazakhstan's government and the Kyrgyz Republic", ["Kazakhstan", "Kyrgyz Republic"]),
+        ("HIV/AIDS and HIV/STIs", ["HIV/AIDS", "HIV"]),
+        ("UNODCs, UNO, the UN and UN Cares", ["UNODC", "UN", "UN Cares"]),
+        ("Russian experts in the Russian Federation", ["Russian Federation"]),
+        ("the Central Asia Regional Information and Coordination Centre", ["CARICC"]),
+    ],
+)
+def test_terms_are_found_as_whole_words_longest_first(
+    glossary: Glossary, text: str, found: list[str]
+) -> None:
+    assert [match.term.name for match in glossary.find(text)] == found
+
+
+def test_entry_gets_a_hint_per_term_and_keeps_its_node_kind(glossary: Glossary) -> None:
+    entry = polib.POEntry(msgid="UNODC and BOMCA in Kazakhstan", comment="paragraph")
+    assert add_hints(entry, glossary, "ru")
+    assert entry.comment.split("\n") == [
+        "paragraph",
+        "glossary: UNODC = УНП ООН",
+        "glossary: BOMCA = БОМКА",
+        "glossary: Kazakhstan = Казахстан",
+    ]
+    assert not add_hints(entry, glossary, "ru")
+    kazakh = polib.POEntry(msgid="UNODC and BOMCA in Kazakhstan", comment="paragraph")
+    add_hints(kazakh, glossary, "kk")
+    assert "glossary: BOMCA = BOMCA (do not translate)" in kazakh.comment
+    assert "#. glossary: Kazakhstan = Қазақстан" in str(kazakh)
+
+
+def test_stale_hints_go_when_the_english_changes(glossary: Glossary) -> None:
+    entry = polib.POEntry(msgid="In Tajikistan", comment="title\nglossary: NATO = НАТО")
+    assert add_hints(entry, glossary, "ru")
+    assert entry.comment == "title\nglossary: Tajikistan = Таджикистан"
+
+
+def test_kept_terms_are_spans_for_machine_translation(glossary: Glossary) -> None:
+    text = "The BOMCA-CADAP programme and UNODC"
+    assert [text[a:b] for a, b in glossary.keep_spans(text, "kk")] == ["BOMCA", "CADAP"]
+    assert glossary.keep_spans(text, "ru") == []  # Russian has its own rendering
+
+
+@pytest.mark.parametrize(
+    ("language", "msgid", "msgstr"),
+    [
+        ("ru", "OSCE", "ОБСЕ"),
+        ("ru", "in Kazakhstan", "Казахстан"),
+        ("ru", "in Kazakhstan", "Правительство Казахстана"),
+        ("ru", "in Kazakhstan", "в Казахстане"),
+        ("ru", "the Russian Federation", "Российской Федерацией"),
+        ("ru", "in Central Asia", "в Центральной Азии"),
+        ("ru", "the Paris Pact", "партнёров Парижского пакта"),
+        ("ru", "under the MoU", "в рамках Меморандума о взаимопонимании"),
+        ("ru", "under the MoU", "в рамках МоВ"),
+        ("ru", "HIV/AIDS", "борьба с ВИЧ/СПИДом"),
+        ("kk", "UNODC in Kazakhstan", "БҰҰ ЕҚБ-ның Қазақстандағы кеңсесі"),
+        ("kk", "the Paris Pact", "Париж пактінің"),
+        ("ky", "OSCE", "ЕККУнун"),
+        ("uz", "Uzbekistan", "O‘zbekistonda"),
+        ("uz", "Kazakhstan", "Qozog'istonning"),
+        ("tg", "Central Asia", "Осиёи Марказии"),
+        ("tk", "Turkmenistan", "Türkmenistanyň"),
+        ("kk", "BOMCA", "BOMCA-ның"),
+    ],
+)
+def test_inflected_renderings_are_accepted(
+    glossary: Glossary, language: str, msgid: str, msgstr: str
+) -> None:
+    assert glossary.missing(msgid, msgstr, language) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "msgid", "msgstr"),
+    [
+        ("ru", "Kyrgyzstan", "Киргизия"),
+        ("ru", "in Kyrgyzstan", "в Киргизии"),
+        ("ru", "OSCE", "СБСЕ"),
+        ("ru", "Russian Federation", "Россия"),
+        ("ru", "Central Asia", "Средняя Азия"),
+        ("kk", "OSCE", "ОБСЕ"),
+        ("uz", "Uzbekistan", "Узбекистан"),
+        ("kk", "BOMCA", "БОМКА"),
+    ],
+)
+def test_other_renderings_are_rejected(
+    glossary: Glossary, language: str, msgid: str, msgstr: str
+) -> None:
+    assert [term.name for term in glossary.missing(msgid, msgstr, language)] == [
+        msgid.removeprefix("in ")
+    ]
+
+
+def test_check_finding_names_the_line_and_the_approved_rendering(glossary: Glossary) -> None:
+    po = polib.pofile(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#. paragraph\nmsgid "Kyrgyzstan and OSCE"\nmsgstr "Киргизия и ОБСЕ"\n\n'
+        'msgid "Kyrgyzstan"\nmsgstr ""\n'
+    )
+    findings = [
+        str(problem)
+        for entry in po
+        for problem in glossary_findings(entry, glossary, "ru", path="x.po")
+    ]
+    assert findings == [
+        "x.po:4: warning: glossary: “Kyrgyzstan” should be translated “Кыргызстан” "
+        "(locale/glossary.csv:23)"
+    ]
+
+
+def test_sample_russian_catalogs_follow_the_glossary(glossary: Glossary) -> None:
+    catalogs = sorted((REPO / "locale" / "ru" / "LC_MESSAGES").glob("*/*.po"))
+    findings = [
+        problem
+        for path in catalogs
+        for entry in polib.pofile(str(path))
+        if "fuzzy" not in entry.flags
+        for problem in glossary_findings(entry, glossary, "ru", path=path.name)
+    ]
+    assert findings == []
+
+
+def test_bad_rows_are_findings_and_the_rest_still_load(tmp_path: Path) -> None:
+    text = (
+        "term,note,do-not-translate,ru,xx\n"
+        "NATO,,,НАТО,ignored\n"
+        ",,,orphan\n"
+        "NATO,,,НАТО\n"
+        "OSCE,,maybe,ОБСЕ\n"
+    )
+    glossary, problems = read_glossary(text, name="g.csv", languages=["ru"])
+    assert [str(p) for p in problems] == [
+        "g.csv:3: warning: glossary: row without a term; ignored",
+        "g.csv:4: warning: glossary: “NATO” is already on line 2",
+        "g.csv:5: warning: glossary: do-not-translate is “maybe”; use yes or leave it empty",
+    ]
+    assert [term.name for term in glossary.terms] == ["NATO", "OSCE"]
+    assert dict(glossary.terms[0].renderings) == {"ru": ("НАТО",)}
+    _, problems = read_glossary("word,ru\nNATO,НАТО\n", name="g.csv", languages=["ru"])
+    assert [str(p) for p in problems] == [
+        "g.csv:1: error: glossary: no `term` column in the header row"
+    ]
+
+
+def test_project_without_a_glossary_has_an_empty_one(tmp_path: Path) -> None:
+    config = load_config(make_project(tmp_path / "p", {}))
+    glossary, problems = load_glossary(config)
+    assert len(glossary) == 0 and problems == [] and glossary.find("UNODC") == []

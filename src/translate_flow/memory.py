@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import string
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,6 +44,8 @@ CACHE_DIR = ".translate-flow"
 # Fuzzy lookup: postings read per query (rarest words first) and candidates scored.
 POSTINGS_BUDGET = 6000
 CANDIDATES = 64
+# Below this many catalogs to parse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 16
 
 ExactState = Literal["fuzzy", "reviewed"]
 
@@ -106,29 +110,34 @@ class TranslationMemory:
     def __init__(self, language: str, units: Iterable[Unit] = ()) -> None:
         self.language = language
         self._sources: list[str] = []
-        self._translations: list[_Translations] = []
+        self._targets: list[str] = []  # the first translation of each source
+        self._origins: list[str] = []
+        self._variants: dict[int, _Translations] = {}  # sources translated more than once
         self._ids: dict[str, int] = {}
-        self._postings: dict[str, list[int]] = {}
+        self._postings: defaultdict[str, list[int]] = defaultdict(list)
         for unit in units:
             self.add(unit)
 
     def add(self, unit: Unit) -> None:
-        if not unit.source or not unit.target:
+        source, target = unit.source, unit.target
+        if not source or not target:
             return
-        index = self._ids.get(unit.source)
+        index = self._ids.get(source)
         if index is None:
             index = len(self._sources)
-            self._ids[unit.source] = index
-            self._sources.append(unit.source)
-            self._translations.append(_Translations())
+            self._ids[source] = index
+            self._sources.append(source)
+            self._targets.append(target)
+            self._origins.append(unit.origin)
             postings = self._postings
-            for word in set(words(unit.source)):
-                ids = postings.get(word)
-                if ids is None:
-                    postings[word] = [index]
-                else:
-                    ids.append(index)
-        self._translations[index].add(unit.target, unit.origin)
+            for word in set(words(source)):
+                postings[word].append(index)
+            return
+        variants = self._variants.get(index)
+        if variants is None:
+            variants = _Translations([self._targets[index]], [self._origins[index]], [1])
+            self._variants[index] = variants
+        variants.add(target, unit.origin)
 
     def __len__(self) -> int:
         """The number of distinct English messages."""
@@ -136,7 +145,11 @@ class TranslationMemory:
 
     def units(self) -> Iterator[Unit]:
         """Every distinct (English, translation) pair, the preferred translation first."""
-        for source, translations in zip(self._sources, self._translations, strict=True):
+        for index, source in enumerate(self._sources):
+            translations = self._variants.get(index)
+            if translations is None:
+                yield Unit(source, self._targets[index], self._origins[index])
+                continue
             best = translations.best()
             order = [best, *(i for i in range(len(translations.targets)) if i != best)]
             for i in order:
@@ -180,15 +193,20 @@ class TranslationMemory:
         return [index for index, _ in shared.most_common(CANDIDATES)]
 
     def _suggestion(self, index: int, similarity: float, *, exact: bool) -> Suggestion:
-        translations = self._translations[index]
-        best = translations.best()
+        translations = self._variants.get(index)
+        if translations is None:
+            target, origin, alternatives = self._targets[index], self._origins[index], 0
+        else:
+            best = translations.best()
+            target, origin = translations.targets[best], translations.origins[best]
+            alternatives = len(translations.targets) - 1
         return Suggestion(
             msgid=self._sources[index],
-            msgstr=translations.targets[best],
+            msgstr=target,
             similarity=similarity,
-            origin=translations.origins[best],
+            origin=origin,
             exact=exact,
-            alternatives=len(translations.targets) - 1,
+            alternatives=alternatives,
         )
 
 
@@ -246,7 +264,9 @@ class MemorySource:
 # -- building from a project --------------------------------------------------------------------
 
 
-def build_memory(config: Config, language: str) -> tuple[TranslationMemory, list[Problem]]:
+def build_memory(
+    config: Config, language: str, *, jobs: int | None = None
+) -> tuple[TranslationMemory, list[Problem]]:
     """The memory of `language`: its reviewed catalog entries, then the TMX files.
 
     Catalogs are read newest issue first, so when two translations of the same English are
@@ -256,14 +276,13 @@ def build_memory(config: Config, language: str) -> tuple[TranslationMemory, list
     memory = TranslationMemory(language)
     problems: list[Problem] = []
     cache = _CatalogCache.load(config.root / CACHE_DIR / f"memory-{language}.json")
-    for path in sorted(config.catalog_dir(language).glob("**/*.po"), reverse=True):
+    paths = sorted(config.catalog_dir(language).glob("**/*.po"), reverse=True)
+    for path, read in zip(paths, cache.read_all(paths, config, jobs=jobs), strict=True):
         name = config.relative(path)
-        try:
-            pairs = cache.pairs(path, name)
-        except CatalogError as err:
-            problems.append(Problem(name, err.line, "warning", f"{err.message}; not in memory"))
+        if isinstance(read, CatalogError):
+            problems.append(Problem(name, read.line, "warning", f"{read.message}; not in memory"))
             continue
-        for source, target in pairs:
+        for source, target in read:
             memory.add(Unit(source, target, name))
     cache.save()
     for path in tmx_files(config):
@@ -292,17 +311,28 @@ def reviewed_pairs(path: Path) -> list[tuple[str, str]]:
     ]
 
 
+Pairs = list[tuple[str, str]]
+
+
+def _read_catalog(path: Path) -> Pairs | tuple[str, int | None]:
+    """`reviewed_pairs`, with a failure as (message, line): it crosses process boundaries."""
+    try:
+        return reviewed_pairs(path)
+    except CatalogError as err:
+        return (err.message, err.line)
+
+
 class _CatalogCache:
     """The reviewed pairs of each catalog at its last reading, keyed by the file's digest.
 
     Parsing PO files is the slow part of building a memory (polib reads ~10,000 entries a
-    second); a catalog that has not changed since the last build is not parsed again.
+    second on one core): a catalog unchanged since the last build is not parsed again, and
+    many changed ones are parsed on all cores.
     """
 
     def __init__(self, path: Path, files: dict[str, Any]) -> None:
         self.path = path
         self.files = files
-        self.seen: set[str] = set()
         self.changed = False
 
     @classmethod
@@ -316,27 +346,61 @@ class _CatalogCache:
         files = data.get("files")
         return cls(path, files if isinstance(files, dict) else {})
 
-    def pairs(self, path: Path, name: str) -> list[tuple[str, str]]:
-        self.seen.add(name)
-        try:
-            digest = hashlib.sha1(path.read_bytes()).hexdigest()
-        except OSError as err:
-            raise CatalogError(f"cannot read: {err.strerror}", path=name) from err
-        cached = self.files.get(name)
-        if isinstance(cached, dict) and cached.get("digest") == digest:
-            return [(source, target) for source, target in cached["pairs"]]
-        pairs = reviewed_pairs(path)
-        self.files[name] = {"digest": digest, "pairs": pairs}
-        self.changed = True
-        return pairs
+    def read_all(
+        self, paths: list[Path], config: Config, *, jobs: int | None
+    ) -> list[Pairs | CatalogError]:
+        """The reviewed pairs of each catalog, or why it cannot be read, in order."""
+        names = [config.relative(path) for path in paths]
+        digests: list[str | CatalogError] = []
+        for path, name in zip(paths, names, strict=True):
+            try:
+                digests.append(hashlib.sha1(path.read_bytes()).hexdigest())
+            except OSError as err:
+                digests.append(CatalogError(f"cannot read: {err.strerror}", path=name))
+        stale = [
+            path
+            for path, name, digest in zip(paths, names, digests, strict=True)
+            if isinstance(digest, str) and self._cached(name, digest) is None
+        ]
+        parsed = dict(zip(stale, _parse_all(stale, jobs), strict=True))
+        results: list[Pairs | CatalogError] = []
+        old, self.files = self.files, {}
+        self.changed = self.changed or set(old) != set(names)
+        for path, name, digest in zip(paths, names, digests, strict=True):
+            if isinstance(digest, CatalogError):
+                results.append(digest)
+                continue
+            cached = self._cached(name, digest, files=old)
+            read = cached if cached is not None else parsed[path]
+            if isinstance(read, tuple):
+                message, line = read
+                results.append(CatalogError(message, path=name, line=line))
+                continue
+            self.files[name] = {"digest": digest, "pairs": read}
+            self.changed = self.changed or cached is None
+            results.append(read)
+        return results
+
+    def _cached(
+        self, name: str, digest: str, *, files: dict[str, Any] | None = None
+    ) -> Pairs | None:
+        entry = (self.files if files is None else files).get(name)
+        if isinstance(entry, dict) and entry.get("digest") == digest:
+            return [(source, target) for source, target in entry["pairs"]]
+        return None
 
     def save(self) -> None:
-        gone = set(self.files) - self.seen
-        for name in gone:
-            del self.files[name]
-        if self.changed or gone:
+        if self.changed:
             data = {"version": __version__, "files": self.files}
             write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+def _parse_all(paths: list[Path], jobs: int | None) -> list[Pairs | tuple[str, int | None]]:
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(paths) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_read_catalog, paths, chunksize=8))
+    return [_read_catalog(path) for path in paths]
 
 
 # -- TMX ------------------------------------------------------------------------------------------

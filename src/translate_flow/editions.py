@@ -390,7 +390,7 @@ def _page(
 def _switcher(current: str, languages: list[str], issue: str, page: str) -> str:
     links = []
     for lang in languages:
-        name = _e(Locale.parse(lang).get_display_name(lang) or lang)
+        name = _e(_language_name(lang))
         if lang == current:
             links.append(f'<span lang="{lang}" aria-current="page">{name}</span>')
         else:
@@ -417,6 +417,11 @@ def _notice(lang: str, draft: bool, documents: list[Rendered], source_language: 
     return ""
 
 
+def _language_name(lang: str) -> str:
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
 def _date(date: datetime.date | None, lang: str) -> str:
     return format_date(date, format="long", locale=_locale(lang)) if date else ""
 
@@ -441,7 +446,7 @@ def index_page(
         rows.append(f"<h2>{_e(issue.name)} <small>{_e(_date(issue.date, 'en'))}</small></h2>")
         cells = []
         for lang in languages:
-            name = _e(Locale.parse(lang).get_display_name(lang) or lang)
+            name = _e(_language_name(lang))
             state = states.get(f"{lang}/{issue.name}")
             if state is None:
                 cells.append(f"<tr><td>{name}</td><td class='held'>not built</td></tr>")

@@ -66,6 +66,7 @@ class Outcome:
     words: int = 0
     translated_words: int = 0
     problems: list[Problem] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # every msgid met in the doctree
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,9 @@ def _show(
     source_line: int,
 ) -> Mark:
     """Put the translation (or the English, marked) into `node`; returns what was shown."""
+    request.outcome.seen.add(msgid)
     usable = translation is not None and (translation.mark == "translated" or request.draft)
-    if translation is None or not usable or translation.msgstr == msgid:
-        if translation is not None and translation.msgstr == msgid and usable:
-            return translation.mark  # a translation identical to the English (a name, "OK")
+    if translation is None or not usable:
         _mark_english(node, request.draft)
         return "english"
     verdict = check_translation(msgid=msgid, msgstr=translation.msgstr, kind=_kind(node))

@@ -134,7 +134,7 @@ def check_translation(*, msgid: str, msgstr: str, kind: str = "paragraph") -> Ve
     # Findings the English itself has alone (a paragraph ending "::" expects a literal block
     # that follows it in the article) are the source's business, not the translator's.
     inherited = _problems_of_msgid(msgid)
-    problems = [problem for problem in problems if problem not in inherited]
+    problems = [p for p in problems if p not in inherited or _is_file_or_raw(p)]
     reasons.extend(_parse_reasons(msgstr, problems, single))
     if reasons:
         return Verdict((), tuple(reasons))
@@ -163,7 +163,7 @@ def _parse_reasons(msgstr: str, problems: list[str], single: bool) -> list[Reaso
     reasons = []
     unique = list(dict.fromkeys(problems))
     for problem in unique[:_MAX_PARSE_REASONS]:
-        if any(marker in problem for marker in _FILE_OR_RAW) or _FILE_ACCESS in problem:
+        if _is_file_or_raw(problem):
             reasons.append(
                 Reason("raw-or-include", f"uses raw output or file inclusion: {problem}")
             )
@@ -180,6 +180,10 @@ def _parse_reasons(msgstr: str, problems: list[str], single: bool) -> list[Reaso
             )
         )
     return reasons
+
+
+def _is_file_or_raw(problem: str) -> bool:
+    return any(marker in problem for marker in _FILE_OR_RAW) or _FILE_ACCESS in problem
 
 
 def _node_reasons(inline: list[nodes.Node]) -> list[Reason]:

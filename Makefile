@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # The whole pipeline on the sample issue, into output/.
 demo: $(STAMP)
 	$(BIN)/translate-flow extract
+	$(BIN)/translate-flow build
+	@echo "open output/index.html (Russian edition: output/ru/2009-12/index.html)"
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest
@@ -30,6 +32,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/build.py
 
 clean:
 	rm -rf $(VENV) output .translate-flow .pytest_cache .mypy_cache .ruff_cache

@@ -68,6 +68,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
     extract.set_defaults(handler=_extract)
+    build = sub.add_parser(
+        "build",
+        parents=[common],
+        help="render every issue in every language into output/",
+        description="Render output/<lang>/<issue>/ from the English sources and the reviewed "
+        "translations, the English original in output/en/, and output/index.html. "
+        "Untranslated, fuzzy and refused messages are shown in English. Unchanged editions "
+        "are not rendered again; an edition below its min-complete keeps its previous output.",
+    )
+    build.add_argument(
+        "-l",
+        "--language",
+        dest="languages",
+        action="append",
+        metavar="LANG",
+        help="build only this language (repeatable; the English original is always built)",
+    )
+    build.add_argument(
+        "--draft",
+        action="store_true",
+        help="write review editions under output/draft/ that show machine, memory and fuzzy "
+        "drafts, each paragraph marked, with a legend",
+    )
+    build.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
+    build.set_defaults(handler=_build)
     return parser
 
 
@@ -85,6 +110,14 @@ def _extract(args: argparse.Namespace, config: Config) -> int:
     _print_files(result, verb="extracted")
     # docutils' warnings (an unknown target, a bad directive) are worth a red CI run.
     return _report(result.problems, strict=True)
+
+
+def _build(args: argparse.Namespace, config: Config) -> int:
+    from translate_flow import pipeline
+
+    result = pipeline.build(config, languages=args.languages, draft=args.draft, jobs=args.jobs)
+    _print_files(result, verb="wrote")
+    return _report(result.problems)
 
 
 def _print_files(result: StageResult, *, verb: str, stream: TextIO = sys.stdout) -> None:

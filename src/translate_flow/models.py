@@ -30,11 +30,23 @@ DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-ind
 PACKAGE_SUFFIX = ".argosmodel"
 # Every file a translate package needs, besides one of the tokenizers.
 _REQUIRED = ("metadata.json", "model/model.bin", "model/config.json")
-_VOCABULARIES = ("shared_vocabulary.json", "shared_vocabulary.txt", "source_vocabulary.json",
-                 "source_vocabulary.txt")
+_VOCABULARIES = (
+    "shared_vocabulary.json",
+    "shared_vocabulary.txt",
+    "source_vocabulary.json",
+    "source_vocabulary.txt",
+)
 # MiniSBD models argostranslate falls back to for source languages it has none for.
-_MINISBD_LANGUAGES = {"zt": "zh-hant", "zh": "zh-hans", "pb": "pt", "az": "tr", "bn": "hi",
-                      "eo": "en", "ms": "en", "tl": "en"}
+_MINISBD_LANGUAGES = {
+    "zt": "zh-hant",
+    "zh": "zh-hans",
+    "pb": "pt",
+    "az": "tr",
+    "bn": "hi",
+    "eo": "en",
+    "ms": "en",
+    "tl": "en",
+}
 
 
 @dataclass(frozen=True)
@@ -157,9 +169,11 @@ def read_package(path: Path, environ: Mapping[str, str] = os.environ) -> Package
     if not any((path / "model" / name).is_file() for name in _VOCABULARIES):
         raise EngineError("package is incomplete: model/ has no vocabulary file", path=path)
     if not (path / "sentencepiece.model").is_file():
-        reason = "uses a BPE tokenizer (bpe.model), which translate-flow does not run" if (
-            path / "bpe.model"
-        ).is_file() else "sentencepiece.model is missing"
+        reason = (
+            "uses a BPE tokenizer (bpe.model), which translate-flow does not run"
+            if (path / "bpe.model").is_file()
+            else "sentencepiece.model is missing"
+        )
         raise EngineError(f"package {reason}", path=path)
     return Package(
         path=path,
@@ -264,8 +278,10 @@ def fetch_from_index(config: Config, source: str, target: str) -> Package:
     index_url = base if base.endswith(".json") else base.rstrip("/") + "/index.json"
     entries = _read_index(index_url)
     matches = [
-        e for e in entries
-        if e.get("from_code") == source and e.get("to_code") == target
+        e
+        for e in entries
+        if e.get("from_code") == source
+        and e.get("to_code") == target
         and e.get("type", "translate") == "translate"
     ]
     if not matches:

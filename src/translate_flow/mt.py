@@ -38,6 +38,7 @@ LENGTH_PENALTY = 0.2
 # Best measured on 2 cores (research/mt-engine.md §3): one-thread replicas, 32 sentences per
 # batch. Bigger batches buy little speed for a lot of memory (beam state grows with them).
 MAX_BATCH_SIZE = 32
+_NEEDS_MT_EXTRA = "machine translation needs the `mt` extra: pip install 'translate-flow[mt]' ({})"
 
 
 class Translator(Protocol):
@@ -97,14 +98,13 @@ class ArgosEngine:
             import ctranslate2
             import sentencepiece
         except ImportError as err:
-            raise EngineError(
-                f"machine translation needs the `mt` extra: pip install 'translate-flow[mt]' ({err})"
-            ) from err
+            raise EngineError(_NEEDS_MT_EXTRA.format(err)) from err
         try:
             tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(package.tokenizer))
         except (OSError, RuntimeError) as err:
-            raise EngineError(f"cannot load the SentencePiece model: {err}",
-                              path=package.tokenizer) from err
+            raise EngineError(
+                f"cannot load the SentencePiece model: {err}", path=package.tokenizer
+            ) from err
         self._splitter = _load_splitter(package)
         try:
             self._translator = ctranslate2.Translator(
@@ -116,8 +116,9 @@ class ArgosEngine:
             )
         except (OSError, RuntimeError, ValueError) as err:
             reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise EngineError(f"cannot load the CTranslate2 model: {reason}",
-                              path=package.model_dir / "model.bin") from err
+            raise EngineError(
+                f"cannot load the CTranslate2 model: {reason}", path=package.model_dir / "model.bin"
+            ) from err
         self._tokenizer = tokenizer
 
     def translate(self, texts: Sequence[str], *, progress: Progress | None = None) -> list[str]:
@@ -209,15 +210,18 @@ def _load_splitter(package: Package) -> Callable[[str], list[str]]:
                 path=splitter.path,
             ) from err
         language = {"zt": "zh-hant", "pb": "pt"}.get(package.from_code, package.from_code)
-        pipeline = stanza.Pipeline(lang=language, dir=str(splitter.path), processors="tokenize",
-                                   use_gpu=False, logging_level="WARNING")
+        pipeline = stanza.Pipeline(
+            lang=language,
+            dir=str(splitter.path),
+            processors="tokenize",
+            use_gpu=False,
+            logging_level="WARNING",
+        )
         return lambda line: [s.text for s in pipeline(line).sentences]
     try:
         from minisbd import SBDetect
     except ImportError as err:
-        raise EngineError(
-            f"machine translation needs the `mt` extra: pip install 'translate-flow[mt]' ({err})"
-        ) from err
+        raise EngineError(_NEEDS_MT_EXTRA.format(err)) from err
     try:
         detector = SBDetect(str(splitter.path), use_gpu=False)
     except Exception as err:  # onnxruntime raises its own exception types
@@ -294,8 +298,9 @@ class CachedEngine:
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         self.hits += len(texts) - sum(1 for t in texts if t not in known)
         if missing:
-            fresh = dict(zip(missing, self.engine.translate(missing, progress=progress),
-                             strict=True))
+            fresh = dict(
+                zip(missing, self.engine.translate(missing, progress=progress), strict=True)
+            )
             self.cache.store(self.engine.cache_key, fresh)
             known.update(fresh)
         return [known[text] for text in texts]

@@ -72,21 +72,51 @@ PRESETS = {
 # -- text ------------------------------------------------------------------------------------
 
 _SUBJECTS = [
-    "The team", "Our editors", "The committee", "Volunteers", "The city council",
-    "Researchers", "The library", "Local artists", "The new director", "Students",
+    "The team",
+    "Our editors",
+    "The committee",
+    "Volunteers",
+    "The city council",
+    "Researchers",
+    "The library",
+    "Local artists",
+    "The new director",
+    "Students",
 ]
 _VERBS = [
-    "published", "announced", "opened", "reviewed", "discussed", "presented",
-    "celebrated", "organised", "translated", "updated",
+    "published",
+    "announced",
+    "opened",
+    "reviewed",
+    "discussed",
+    "presented",
+    "celebrated",
+    "organised",
+    "translated",
+    "updated",
 ]
 _OBJECTS = [
-    "the annual report", "a new exhibition", "the spring programme", "the budget",
-    "a public lecture", "the winter festival", "the reading club", "the results",
-    "a community garden", "the open data portal",
+    "the annual report",
+    "a new exhibition",
+    "the spring programme",
+    "the budget",
+    "a public lecture",
+    "the winter festival",
+    "the reading club",
+    "the results",
+    "a community garden",
+    "the open data portal",
 ]
 _TAILS = [
-    "last week", "on Monday", "in March", "after a long debate", "with great success",
-    "for the whole region", "at the town hall", "this year", "before the holidays",
+    "last week",
+    "on Monday",
+    "in March",
+    "after a long debate",
+    "with great success",
+    "for the whole region",
+    "at the town hall",
+    "this year",
+    "before the holidays",
     "in three languages",
 ]
 _EXTRA = [
@@ -351,8 +381,12 @@ def build_minisbd_splitter(out: Path, language: str) -> None:
         "_id2unit": id2unit,
     }
     config = {"feat_funcs": ["space_before"], "max_seqlen": 1000, "batch_size": 32}
-    for key, value in (("lang_code", language), ("config", json.dumps(config)),
-                       ("vocab", json.dumps(vocab)), ("lexicon", "null")):
+    for key, value in (
+        ("lang_code", language),
+        ("config", json.dumps(config)),
+        ("vocab", json.dumps(vocab)),
+        ("lexicon", "null"),
+    ):
         entry = model.metadata_props.add()
         entry.key, entry.value = key, value
     onnx.checker.check_model(model)

@@ -18,16 +18,12 @@ from translate_flow.errors import EngineError
 def test_argos_folder_is_resolved_as_argostranslate_does(tmp_path: Path) -> None:
     home = Path.home()
     assert models.argos_packages_dir({}) == home / ".local/share/argos-translate/packages"
-    assert models.argos_packages_dir({"XDG_DATA_HOME": "/x"}) == Path(
-        "/x/argos-translate/packages"
-    )
+    assert models.argos_packages_dir({"XDG_DATA_HOME": "/x"}) == Path("/x/argos-translate/packages")
     assert models.argos_packages_dir({"ARGOS_PACKAGES_DIR": "/p"}) == Path("/p")
     settings = tmp_path / "argos-translate" / "settings.json"
     settings.parent.mkdir()
     settings.write_text(json.dumps({"ARGOS_PACKAGES_DIR": "/from-settings"}))
-    assert models.argos_packages_dir({"XDG_CONFIG_HOME": str(tmp_path)}) == Path(
-        "/from-settings"
-    )
+    assert models.argos_packages_dir({"XDG_CONFIG_HOME": str(tmp_path)}) == Path("/from-settings")
 
 
 def test_install_validates_and_reads_the_package(
@@ -49,7 +45,7 @@ def test_a_corrupt_archive_is_refused_and_nothing_is_installed(
     broken = tmp_path / "broken.argosmodel"
     data = argos_packages["en_ru"].read_bytes()
     broken.write_bytes(data[: len(data) // 2])
-    with pytest.raises(EngineError, match="not a valid .argosmodel"):
+    with pytest.raises(EngineError, match=r"not a valid \.argosmodel"):
         models.install_file(broken, tmp_path / "models")
     assert not any((tmp_path / "models").glob("*"))
 
@@ -85,8 +81,13 @@ def test_install_from_a_file_index(tmp_path: Path, argos_packages: dict[str, Pat
     mirror.mkdir()
     shutil.copy(argos_packages["en_ru"], mirror / "en_ru.argosmodel")
     index = [
-        {"type": "translate", "from_code": "en", "to_code": "ru", "package_version": "0.0.1",
-         "links": [(mirror / "en_ru.argosmodel").as_uri()]},
+        {
+            "type": "translate",
+            "from_code": "en",
+            "to_code": "ru",
+            "package_version": "0.0.1",
+            "links": [(mirror / "en_ru.argosmodel").as_uri()],
+        },
     ]
     (mirror / "index.json").write_text(json.dumps(index))
     project = make_project(tmp_path / "project", {})

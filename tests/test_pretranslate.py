@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -13,7 +17,9 @@ from support.argos_package import kyrgyzify, translit
 from translate_flow.cli import main
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-CATALOG = HEADER + """\
+CATALOG = (
+    HEADER
+    + """\
 #: source/2024-01/news.rst:1
 msgid "Hello world"
 msgstr ""
@@ -39,6 +45,7 @@ msgstr ""
 #~ msgid "Old text"
 #~ msgstr ""
 """
+)
 MARKUP = "The team published *the annual report* and ``notes.txt`` in 2024."
 HUMAN = {
     "Registration is free.": ("Регистрация бесплатна.", []),
@@ -104,9 +111,7 @@ def test_translated_fuzzy_and_obsolete_entries_are_never_touched(project: Path) 
         assert [(e.msgid, e.msgstr) for e in obsolete] == [("Old text", "")]
 
 
-def test_a_second_run_translates_nothing(
-    project: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
+def test_a_second_run_translates_nothing(project: Path, capfd: pytest.CaptureFixture[str]) -> None:
     assert main(["pretranslate", "-l", "ru", "--project", str(project)]) == 0
     po_path = project / "locale/ru/LC_MESSAGES/2024-01/news.po"
     first = po_path.read_text()
@@ -126,9 +131,7 @@ def test_a_corrupt_model_is_a_clear_error_and_nothing_is_written(
     capfd.readouterr()
     assert main(["pretranslate", "--project", str(project)]) == 2
     err = capfd.readouterr().err
-    assert err.startswith(
-        f"translate-flow: {model}: error: cannot load the CTranslate2 model"
-    )
+    assert err.startswith(f"translate-flow: {model}: error: cannot load the CTranslate2 model")
     assert err.count("\n") == 1
     assert {p: p.read_bytes() for p in project.glob("locale/**/*.po")} == before
 
@@ -145,20 +148,27 @@ def test_a_malformed_catalog_is_reported_and_the_others_are_filled(
     assert {e.msgid: e.msgstr for e in catalog(project, "ru")}["Hello world"] == "Хелло шорлд"
 
 
+# argostranslate needs torch and stanza: run it from this interpreter if it has them, or from
+# the one named by ARGOS_PYTHON (e.g. a venv with `pip install torch==2.13.0 argostranslate`).
+ARGOS_PYTHON = os.environ.get("ARGOS_PYTHON") or (
+    sys.executable if importlib.util.find_spec("argostranslate") else None
+)
+
+
 @pytest.mark.skipif(
-    importlib.util.find_spec("argostranslate") is None,
-    reason="argostranslate is not installed (pip install 'translate-flow[argos]')",
+    ARGOS_PYTHON is None,
+    reason="argostranslate is not installed (pip install 'translate-flow[argos]', "
+    "or set ARGOS_PYTHON to a Python that has it)",
 )
 def test_same_output_as_argostranslate(tmp_path: Path, argos_packages: dict[str, Path]) -> None:
-    import subprocess
-    import sys
-
     from translate_flow import models, mt
 
     texts = [
         "Hello world! The team published the annual report.",
         "Use snake_case ☃ 12.5 euros.\nSecond line.",
         "",
+        "\nLeading empty line. Then Two sentences! And a question?",
+        "Tickets cost 12 euros.  Double  spaces  here.",
     ]
     # argostranslate reads its settings once per process: run it in a fresh one.
     env = {
@@ -176,11 +186,12 @@ def test_same_output_as_argostranslate(tmp_path: Path, argos_packages: dict[str,
         "texts = json.loads(sys.argv[2])\n"
         "print(json.dumps([translate.translate(t, 'en', 'ru') for t in texts]))\n"
     )
-    import json
-
     run = subprocess.run(
-        [sys.executable, "-c", script, str(argos_packages["en_ru"]), json.dumps(texts)],
-        env=env, capture_output=True, text=True, check=True,
+        [str(ARGOS_PYTHON), "-c", script, str(argos_packages["en_ru"]), json.dumps(texts)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     expected = json.loads(run.stdout.strip().splitlines()[-1])
     package = models.install_file(argos_packages["en_ru"], tmp_path / "models")

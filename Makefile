@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck clean bench
+.PHONY: demo test lint typecheck clean bench bench-mt
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/build.py
+
+# Machine translation throughput (builds a base-size model once into build/bench/).
+bench-mt: $(STAMP)
+	$(BIN)/python bench/mt.py
 
 clean:
 	rm -rf $(VENV) output .translate-flow .pytest_cache .mypy_cache .ruff_cache

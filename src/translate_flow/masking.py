@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from translate_flow.markup import inline_markup
@@ -77,8 +78,12 @@ class Masked:
     constructs: tuple[Construct, ...]  # placeholder n is constructs[n - 1]
 
 
-def mask(source: str) -> Masked:
-    """Replace every inline construct of `source` by a placeholder token."""
+def mask(source: str, *, keep: Sequence[tuple[int, int]] = ()) -> Masked:
+    """Replace every inline construct of `source` by a placeholder token.
+
+    `keep` spans (glossary terms that must not be translated) become opaque placeholders
+    too, unless they overlap an inline construct (which then wins).
+    """
     constructs: list[Construct] = []
 
     def replace(match: re.Match[str]) -> str:
@@ -89,7 +94,29 @@ def mask(source: str) -> Masked:
             return f"⟦{number}⟧"
         return f"⟦{number}⟧{inner}⟦/{number}⟧"
 
-    return Masked(source, _CONSTRUCTS.sub(replace, source), tuple(constructs))
+    if not keep:
+        return Masked(source, _CONSTRUCTS.sub(replace, source), tuple(constructs))
+    matches = list(_CONSTRUCTS.finditer(source))
+    spans: list[tuple[int, int, re.Match[str] | None]] = [(m.start(), m.end(), m) for m in matches]
+    spans += [
+        (start, end, None)
+        for start, end in keep
+        if not any(m.start() < end and start < m.end() for m in matches)
+    ]
+    parts = []
+    position = 0
+    for start, end, match in sorted(spans, key=lambda span: span[0]):
+        if start < position:  # a kept term inside another kept term
+            continue
+        parts.append(source[position:start])
+        if match is not None:
+            parts.append(replace(match))
+        else:
+            constructs.append(Construct(source[start:end]))
+            parts.append(f"⟦{len(constructs)}⟧")
+        position = end
+    parts.append(source[position:])
+    return Masked(source, "".join(parts), tuple(constructs))
 
 
 def _construct(match: re.Match[str]) -> tuple[Construct, str]:

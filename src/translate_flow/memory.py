@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
@@ -47,7 +47,6 @@ CANDIDATES = 64
 # Below this many catalogs to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
 
-ExactState = Literal["fuzzy", "reviewed"]
 
 # Punctuation and rst markup become spaces before splitting into words: `*UNODC*,` → unodc.
 _SEPARATORS = str.maketrans(dict.fromkeys(string.punctuation + "«»“”„‘’‹›–—…·•\u00a0\u202f", " "))
@@ -218,7 +217,7 @@ def words(text: str) -> list[str]:
 # -- filling entries ----------------------------------------------------------------------------
 
 
-def fill_entry(entry: Any, suggestion: Suggestion, *, exact_state: ExactState = "fuzzy") -> bool:
+def fill_entry(entry: Any, suggestion: Suggestion, *, exact_state: str = "fuzzy") -> bool:
     """Put a memory suggestion into a polib entry; returns whether it did.
 
     A reviewed entry is never touched. An exact match is left fuzzy unless `exact_state` is
@@ -234,8 +233,7 @@ def fill_entry(entry: Any, suggestion: Suggestion, *, exact_state: ExactState = 
         if not line.startswith((TM_COMMENT, MT_COMMENT))
     ]
     entry.tcomment = "\n".join([*comments, suggestion.comment()])
-    reviewed = suggestion.exact and exact_state == "reviewed"
-    if reviewed:
+    if suggestion.exact and exact_state == "reviewed":
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None
@@ -252,10 +250,15 @@ class MemorySource:
 
     memory: TranslationMemory
     threshold: float = 75.0
-    exact_state: ExactState = "fuzzy"
+    exact_state: str = "fuzzy"
 
     def suggest(self, msgid: str) -> Suggestion | None:
         return self.memory.lookup(msgid, threshold=self.threshold)
+
+    def reviewed(self, suggestion: Suggestion) -> bool:
+        """Whether a suggestion fills its entry as reviewed (never fuzzy): exact matches only,
+        and only when the project says so (`memory-exact = "reviewed"`)."""
+        return suggestion.exact and self.exact_state == "reviewed"
 
     def fill(self, entry: Any, suggestion: Suggestion) -> bool:
         return fill_entry(entry, suggestion, exact_state=self.exact_state)

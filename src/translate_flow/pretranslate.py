@@ -16,6 +16,7 @@ the models is `mt.py`'s job, markup placeholders `masking.py`'s, PO files `catal
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Protocol
 
 import polib
 
-from translate_flow import masking, models, mt
+from translate_flow import glossary, masking, memory, models, mt
 from translate_flow.archive import find_issues
 from translate_flow.catalogs import (
     MT_COMMENT,
@@ -47,6 +48,8 @@ class Suggestion:
 
     text: str
     comments: tuple[str, ...]
+    fuzzy: bool = True  # False only for an exact memory match with memory-exact = "reviewed"
+    previous_msgid: str | None = None  # a close memory match: the English it translated
 
 
 class SuggestionSource(Protocol):
@@ -73,6 +76,8 @@ class MachineTranslation:
     translator: mt.CachedEngine | mt.Chain
     date: str
     origin: str = "mt"
+    # Spans of a msgid the model must copy as they are (the glossary's do-not-translate terms).
+    keep: Callable[[str], list[tuple[int, int]]] | None = None
 
     @property
     def provenance(self) -> tuple[str, ...]:
@@ -87,7 +92,8 @@ class MachineTranslation:
     def suggest(
         self, msgids: Sequence[str], *, progress: mt.Progress | None = None
     ) -> list[Suggestion | None]:
-        masked = [masking.mask(msgid) for msgid in msgids]
+        keep = self.keep or (lambda msgid: [])
+        masked = [masking.mask(msgid, keep=keep(msgid)) for msgid in msgids]
         outputs = self.translator.translate([m.text for m in masked], progress=progress)
         suggestions: list[Suggestion | None] = []
         for msgid, output, item in zip(msgids, outputs, masked, strict=True):
@@ -95,6 +101,34 @@ class MachineTranslation:
             comments = self.provenance + tuple(f"{MT_PROBLEM_COMMENT} {p}" for p in problems)
             suggestions.append(Suggestion(text, comments) if text.strip() else None)
         return suggestions
+
+
+@dataclass
+class MemoryDrafts:
+    """The translation memory as a suggestion source: exact and close matches."""
+
+    source: memory.MemorySource
+    origin: str = "memory"
+
+    def suggest(
+        self, msgids: Sequence[str], *, progress: mt.Progress | None = None
+    ) -> list[Suggestion | None]:
+        drafts: list[Suggestion | None] = []
+        for msgid in msgids:
+            found = self.source.suggest(msgid)
+            drafts.append(
+                None
+                if found is None
+                else Suggestion(
+                    found.msgstr,
+                    (found.comment(),),
+                    fuzzy=not self.source.reviewed(found),
+                    previous_msgid=None if found.exact else found.msgid,
+                )
+            )
+        if progress is not None:
+            progress(len(msgids), len(msgids))
+        return drafts
 
 
 @dataclass
@@ -127,22 +161,28 @@ def pretranslate(
     """Fill the empty entries of the selected languages' catalogs with fuzzy drafts.
 
     `sources(language)` gives the suggestion sources asked before machine translation
-    (translation memory plugs in here); machine translation is always asked last.
+    (by default the language's translation memory); machine translation is always asked
+    last, with the glossary's do-not-translate terms kept as placeholders.
     """
     result = StageResult()
     selected = config.select_languages(list(languages) if languages else None)
     packages = models.installed_packages(models.package_dirs(config))
     cache = mt.TranslationCache(config.root / CACHE_DIR / "cache" / "mt.sqlite3")
     date = now_stamp()[:10]
+    terms, problems = glossary.load_glossary(config)
+    result.problems.extend(problems)
     work = []
     try:
         for code in selected:
             language = _gather(config, code, result)
-            chain: list[SuggestionSource] = list(sources(code)) if sources else []
+            chain: list[SuggestionSource] = (
+                list(sources(code)) if sources else _memory(config, code, result)
+            )
             route = models.find_route(packages, config.source_language, code)
             if route is not None:
                 engine = mt.engine_for(route, cache=cache, beam_size=config.mt_beam_size)
-                chain.append(MachineTranslation(engine, date))
+                keep = functools.partial(terms.keep_spans, language=code)
+                chain.append(MachineTranslation(engine, date, keep=keep))
             _draft(language, chain, progress)
             if route is None and language.msgids:
                 result.notes.append(_no_route_note(config, language))
@@ -154,6 +194,16 @@ def pretranslate(
         _write(config, language, result)
         result.notes.append(_summary(language))
     return result
+
+
+def _memory(config: Config, code: str, result: StageResult) -> list[SuggestionSource]:
+    """The language's translation memory; unreadable catalogs are `_gather`'s to report."""
+    found, problems = memory.build_memory(config, code)
+    result.problems.extend(p for p in problems if not p.path.endswith(".po"))
+    source = memory.MemorySource(
+        found, threshold=config.memory_threshold, exact_state=config.memory_exact
+    )
+    return [MemoryDrafts(source)]
 
 
 def _gather(config: Config, code: str, result: StageResult) -> _Language:
@@ -238,7 +288,10 @@ def _write(config: Config, language: _Language, result: StageResult) -> None:
             origin, suggestion = language.drafts[entry.msgid]
             language.counts[origin] = language.counts.get(origin, 0) + 1
             entry.msgstr = suggestion.text
-            entry.flags.append("fuzzy")
+            if suggestion.fuzzy:
+                entry.flags.append("fuzzy")
+            if suggestion.previous_msgid is not None:
+                entry.previous_msgid = suggestion.previous_msgid
             lines = ([entry.tcomment] if entry.tcomment else []) + list(suggestion.comments)
             entry.tcomment = "\n".join(lines)
             filled += 1

@@ -33,6 +33,7 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/memory.py
 
 # Machine translation throughput (builds a base-size model once into build/bench/).
 bench-mt: $(STAMP)

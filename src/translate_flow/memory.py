@@ -118,7 +118,10 @@ class TranslationMemory:
             self.add(unit)
 
     def add(self, unit: Unit) -> None:
-        source, target = unit.source, unit.target
+        self.add_pair(unit.source, unit.target, unit.origin)
+
+    def add_pair(self, source: str, target: str, origin: str) -> None:
+        """`add` without building a `Unit`: the path a whole catalog's entries take."""
         if not source or not target:
             return
         index = self._ids.get(source)
@@ -127,7 +130,7 @@ class TranslationMemory:
             self._ids[source] = index
             self._sources.append(source)
             self._targets.append(target)
-            self._origins.append(unit.origin)
+            self._origins.append(origin)
             postings = self._postings
             for word in set(words(source)):
                 postings[word].append(index)
@@ -136,7 +139,7 @@ class TranslationMemory:
         if variants is None:
             variants = _Translations([self._targets[index]], [self._origins[index]], [1])
             self._variants[index] = variants
-        variants.add(target, unit.origin)
+        variants.add(target, origin)
 
     def __len__(self) -> int:
         """The number of distinct English messages."""
@@ -285,8 +288,9 @@ def build_memory(
         if isinstance(read, CatalogError):
             problems.append(Problem(name, read.line, "warning", f"{read.message}; not in memory"))
             continue
+        add = memory.add_pair
         for source, target in read:
-            memory.add(Unit(source, target, name))
+            add(source, target, name)
     cache.save()
     for path in tmx_files(config):
         try:
@@ -389,7 +393,8 @@ class _CatalogCache:
     ) -> Pairs | None:
         entry = (self.files if files is None else files).get(name)
         if isinstance(entry, dict) and entry.get("digest") == digest:
-            return [(source, target) for source, target in entry["pairs"]]
+            pairs: Pairs = entry["pairs"]  # [msgid, msgstr] lists, as JSON keeps them
+            return pairs
         return None
 
     def save(self) -> None:

@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/translate-flow extract
 	$(BIN)/translate-flow build
+	$(BIN)/translate-flow memory export -l ru -o output/memory-ru.tmx
 	@echo "open output/index.html (Russian edition: output/ru/2009-12/index.html)"
 
 test: $(STAMP) lint typecheck

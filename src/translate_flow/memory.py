@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from translate_flow.config import Config
 
 MEMORY_DIR = "memory"  # under the locale folder: TMX files from other tools
-CACHE_DIR = ".translate-flow"
+CACHE_DIR = ".translate-flow"  # pipeline.CACHE_DIR; not imported: pipeline pulls in docutils
 
 # Fuzzy lookup: postings read per query (rarest words first) and candidates scored.
 POSTINGS_BUDGET = 6000
@@ -84,7 +84,7 @@ class Suggestion:
 
 @dataclass
 class _Translations:
-    """The distinct translations of one English message, most used first."""
+    """The distinct translations of one English message and how often each was used."""
 
     targets: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)

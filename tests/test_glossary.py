@@ -12,6 +12,7 @@ from translate_flow.config import load_config
 from translate_flow.glossary import (
     Glossary,
     add_hints,
+    annotate,
     glossary_findings,
     load_glossary,
     read_glossary,
@@ -76,6 +77,19 @@ def test_entry_gets_a_hint_per_term_and_keeps_its_node_kind(glossary: Glossary) 
     add_hints(kazakh, glossary, "kk")
     assert "glossary: BOMCA = BOMCA (do not translate)" in kazakh.comment
     assert "#. glossary: Kazakhstan = Қазақстан" in str(kazakh)
+
+
+def test_a_whole_catalog_is_annotated_once(glossary: Glossary) -> None:
+    po = polib.pofile(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#. title\nmsgid "NATO and the CIS"\nmsgstr ""\n\n'
+        'msgid "Nothing here"\nmsgstr ""\n\n'
+        '#~ msgid "Old NATO text"\n#~ msgstr ""\n'
+    )
+    assert annotate(po, glossary, "tg") == 1
+    assert annotate(po, glossary, "tg") == 0
+    assert po[0].comment == "title\nglossary: NATO = НАТО\nglossary: CIS = ИДМ"
+    assert po.obsolete_entries()[0].comment == ""
 
 
 def test_stale_hints_go_when_the_english_changes(glossary: Glossary) -> None:

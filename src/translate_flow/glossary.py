@@ -153,6 +153,15 @@ class Glossary:
             and not any(_contains(words, rendering, language) for rendering in approved)
         ]
 
+    def findings(self, msgid: str, msgstr: str, language: str) -> list[str]:
+        """What the glossary check says about a translation: one message per missing term."""
+        messages = []
+        for term in self.missing(msgid, msgstr, language):
+            approved = " or ".join(f"“{rendering}”" for rendering in term.approved(language))
+            how = "kept as" if term.kept_in(language) else "translated"
+            messages.append(f"“{term.name}” should be {how} {approved} ({self.path}:{term.line})")
+        return messages
+
 
 def add_hints(entry: Any, glossary: Glossary, language: str) -> bool:
     """Refresh the `glossary:` lines of a polib entry's extracted comment; returns if changed.
@@ -169,24 +178,21 @@ def add_hints(entry: Any, glossary: Glossary, language: str) -> bool:
     return True
 
 
+def annotate(po: Iterable[Any], glossary: Glossary, language: str) -> int:
+    """`add_hints` for every current entry of a catalog; returns how many changed."""
+    return sum(
+        add_hints(entry, glossary, language) for entry in po if entry.msgid and not entry.obsolete
+    )
+
+
 def glossary_findings(entry: Any, glossary: Glossary, language: str, *, path: str) -> list[Problem]:
     """Warnings for a translated polib entry that lacks an approved rendering of its terms."""
     if not entry.msgstr or entry.obsolete:
         return []
-    problems = []
-    for term in glossary.missing(entry.msgid, entry.msgstr, language):
-        approved = " or ".join(f"“{rendering}”" for rendering in term.approved(language))
-        how = "kept as" if term.kept_in(language) else "translated"
-        problems.append(
-            Problem(
-                path,
-                entry.linenum or None,
-                "warning",
-                f"“{term.name}” should be {how} {approved} ({glossary.path}:{term.line})",
-                CHECK,
-            )
-        )
-    return problems
+    return [
+        Problem(path, entry.linenum or None, "warning", message, CHECK)
+        for message in glossary.findings(entry.msgid, entry.msgstr, language)
+    ]
 
 
 # -- matching inflected forms ---------------------------------------------------------------------

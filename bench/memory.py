@@ -25,6 +25,7 @@ import resource
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -101,6 +102,12 @@ def main() -> None:
     print(f"index agrees with a full scan on {agree} of {len(sample)} (a scan takes {scan:.0f} ms)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory:               {peak:8.0f} MiB (whole process, PO catalogs included)")
+    del memory, cold, warm
+    tracemalloc.start()
+    again = TranslationMemory("ru", units)
+    size = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(f"the memory itself:         {size:8.0f} MiB (index and strings, {len(again):,} units)")
 
 
 class _Text:

@@ -311,6 +311,21 @@ def test_broken_tmx_is_reported_with_its_line(tmp_path: Path) -> None:
     assert "not valid XML" in problems[0].message and tm.exact(BOILERPLATE) is not None
 
 
+def test_tmx_cannot_read_local_files_through_entities(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password", encoding="utf-8")
+    path = tmp_path / "hostile.tmx"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE tmx [<!ENTITY x SYSTEM "{secret.as_uri()}">]>\n'
+        '<tmx version="1.4"><header srclang="en"/><body><tu>'
+        '<tuv xml:lang="en"><seg>Hello</seg></tuv><tuv xml:lang="ru"><seg>Привет &x;</seg></tuv>'
+        "</tu></body></tmx>\n",
+        encoding="utf-8",
+    )
+    units = read_tmx(path, language="ru", source_language="en")
+    assert "password" not in repr(units)
+
+
 def test_tmx_round_trip_gives_the_same_memory(tmp_path: Path) -> None:
     tm = TranslationMemory(
         "ru",

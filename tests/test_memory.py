@@ -15,12 +15,10 @@ from translate_flow.cli import main
 from translate_flow.config import load_config
 from translate_flow.memory import (
     MemorySource,
-    Suggestion,
     TranslationMemory,
     Unit,
     build_memory,
     export_tmx,
-    fill_entry,
     read_tmx,
 )
 
@@ -205,50 +203,18 @@ def test_unchanged_catalogs_are_not_parsed_again(
     assert found is not None and found.msgstr == "Исправлено."
 
 
-# -- filling entries ----------------------------------------------------------------------------
+# -- as a suggestion source ---------------------------------------------------------------------
 
 
-def _exact() -> Suggestion:
-    return Suggestion(BOILERPLATE, BOILERPLATE_RU, 100.0, "locale/ru/x.po", exact=True)
-
-
-def test_exact_match_fills_fuzzy_by_default_and_reviewed_when_configured() -> None:
-    entry = polib.POEntry(msgid=BOILERPLATE, msgstr="")
-    assert fill_entry(entry, _exact())
-    assert entry.msgstr == BOILERPLATE_RU and entry.flags == ["fuzzy"]
-    assert entry.tcomment == "translation-memory: exact match from locale/ru/x.po"
-    reviewed = polib.POEntry(msgid=BOILERPLATE, msgstr="")
-    assert fill_entry(reviewed, _exact(), exact_state="reviewed")
-    assert reviewed.flags == [] and reviewed.previous_msgid is None
-
-
-def test_close_match_fills_fuzzy_with_the_previous_msgid() -> None:
-    entry = polib.POEntry(msgid="Published by the UNODC office.", msgstr="")
-    close = Suggestion(BOILERPLATE, BOILERPLATE_RU, 80.0, "x.po", exact=False)
-    assert fill_entry(entry, close, exact_state="reviewed")
-    assert entry.flags == ["fuzzy"] and entry.previous_msgid == BOILERPLATE
-    text = str(entry)
-    assert "#| msgid " in text and "# translation-memory: 80% match from x.po" in text
-
-
-def test_reviewed_translation_is_never_overwritten() -> None:
-    entry = polib.POEntry(msgid=BOILERPLATE, msgstr="Перевод переводчика.")
-    assert not fill_entry(entry, _exact(), exact_state="reviewed")
-    assert entry.msgstr == "Перевод переводчика." and entry.tcomment == ""
-
-
-def test_memory_replaces_a_machine_draft_and_its_provenance() -> None:
-    entry = polib.POEntry(
-        msgid=BOILERPLATE,
-        msgstr="Машинный перевод.",
-        flags=["fuzzy"],
-        tcomment="machine-translation: argos en_ru 1.9",
-    )
-    source = MemorySource(TranslationMemory("ru", [Unit(BOILERPLATE, BOILERPLATE_RU, "a.po")]))
-    suggestion = source.suggest(BOILERPLATE)
-    assert suggestion is not None and source.fill(entry, suggestion)
-    assert entry.msgstr == BOILERPLATE_RU
-    assert entry.tcomment == "translation-memory: exact match from a.po"
+def test_only_an_exact_match_may_be_filled_as_reviewed_and_only_when_configured() -> None:
+    tm = TranslationMemory("ru", [Unit(BOILERPLATE, BOILERPLATE_RU, "a.po")])
+    close_text = "Published by the UNODC Regional Office for Central Asia."
+    for state, exact_reviewed in (("fuzzy", False), ("reviewed", True)):
+        source = MemorySource(tm, threshold=75, exact_state=state)
+        exact, close = source.suggest(BOILERPLATE), source.suggest(close_text)
+        assert exact is not None and close is not None
+        assert source.reviewed(exact) is exact_reviewed
+        assert source.reviewed(close) is False
 
 
 # -- TMX ------------------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Owns reusing human translations: collecting every reviewed entry of a language's catalogs
 (all issues, all articles) and the TMX files a team drops into `locale/memory/`, finding an
-exact or close match for a new English message, filling an entry from a match (never a
-reviewed one), and writing the memory as TMX for other tools.
+exact or close match for a new English message (with the comment that records where it came
+from, and whether it may be filled as reviewed), and writing the memory as TMX for other
+tools.
 
 TMX is read and written with translate-toolkit's `tmx` storage (the library Weblate uses for
 the same job), never by hand; reading PO files goes through `catalogs`. Which entries a run
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz, process
 
 from translate_flow import __version__
-from translate_flow.catalogs import MT_COMMENT, TM_COMMENT, entry_origin, load_catalog
+from translate_flow.catalogs import TM_COMMENT, entry_origin, load_catalog
 from translate_flow.errors import CatalogError, Problem
 from translate_flow.files import write_atomic
 
@@ -217,34 +218,7 @@ def words(text: str) -> list[str]:
     return text.casefold().translate(_SEPARATORS).split()
 
 
-# -- filling entries ----------------------------------------------------------------------------
-
-
-def fill_entry(entry: Any, suggestion: Suggestion, *, exact_state: str = "fuzzy") -> bool:
-    """Put a memory suggestion into a polib entry; returns whether it did.
-
-    A reviewed entry is never touched. An exact match is left fuzzy unless `exact_state` is
-    "reviewed"; a close match is always fuzzy and records the English it was translated from
-    as the previous msgid (`#|`), so the translator's editor shows what differs.
-    """
-    if entry_origin(entry) == "reviewed":
-        return False
-    entry.msgstr = suggestion.msgstr
-    comments = [
-        line
-        for line in (entry.tcomment or "").splitlines()
-        if not line.startswith((TM_COMMENT, MT_COMMENT))
-    ]
-    entry.tcomment = "\n".join([*comments, suggestion.comment()])
-    if suggestion.exact and exact_state == "reviewed":
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-        entry.previous_msgid = None
-    else:
-        if "fuzzy" not in entry.flags:
-            entry.flags.insert(0, "fuzzy")
-        entry.previous_msgid = None if suggestion.exact else suggestion.msgid
-    return True
+# -- the suggestion source of pretranslate ------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -262,9 +236,6 @@ class MemorySource:
         """Whether a suggestion fills its entry as reviewed (never fuzzy): exact matches only,
         and only when the project says so (`memory-exact = "reviewed"`)."""
         return suggestion.exact and self.exact_state == "reviewed"
-
-    def fill(self, entry: Any, suggestion: Suggestion) -> bool:
-        return fill_entry(entry, suggestion, exact_state=self.exact_state)
 
 
 # -- building from a project --------------------------------------------------------------------

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polib
 from babel import Locale
@@ -28,7 +28,9 @@ from translate_flow.errors import CatalogError
 from translate_flow.files import write_atomic
 from translate_flow.po_validate import PoSyntaxError, RawEntry, header_fields, read_po
 from translate_flow.po_write import po_text
-from translate_flow.rst import Message
+
+if TYPE_CHECKING:
+    from translate_flow.rst import Message
 
 # GNU msgmerge/xgettext wrap at 79 columns; matching it keeps diffs quiet when a team mixes
 # our tool with the GNU tools or an editor that re-wraps.

@@ -13,14 +13,16 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate_flow import __version__, catalogs
-from translate_flow.archive import Article, find_issues
 from translate_flow.catalogs import render_template, save_rendered
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem, TranslateFlowError
 from translate_flow.files import ChangedOnDisk, project_lock, write_atomic
-from translate_flow.rst import read_article
+
+if TYPE_CHECKING:
+    from translate_flow.archive import Article
 
 # Below this many articles to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -52,6 +54,8 @@ def extract(config: Config, *, jobs: int | None = None) -> StageResult:
     Articles whose source and template are unchanged since the last run are not parsed
     again (a digest cache under `.translate-flow/`), and the rest are parsed on all cores.
     """
+    from translate_flow.archive import find_issues  # docutils: not needed by `update`
+
     result = StageResult()
     issues, problems = find_issues(config)
     result.problems.extend(problems)
@@ -83,6 +87,8 @@ def _extract_all(articles: list[Article], config: Config, jobs: int | None) -> l
 
 
 def _extract_one(path: str, source: str, title: str) -> _Extracted:
+    from translate_flow.rst import read_article
+
     parsed = read_article(Path(path), source_name=source)
     if parsed.severe:
         return _Extracted(source, None, parsed.problems)
@@ -235,6 +241,7 @@ class _Group:
         self.key = f"{language}/{issue}"
 
     def run(self, cache: _UpdateCache, result: StageResult) -> None:
+        self.cache = cache
         state = self._state()
         if cache.states.get(self.key) == state:
             result.unchanged += len(self.articles)
@@ -277,8 +284,7 @@ class _Group:
         if self.reference:
             files += self._paths(self.reference)
         for path in files:
-            digest.update(f"\0{path}\0".encode())
-            digest.update(_bytes_or_empty(path))
+            digest.update(f"\0{path}\0{self.cache.file_digest(path)}".encode())
         return digest.hexdigest()
 
     def _template(self, article: str, problems: list[Problem]) -> catalogs.POFile | None:
@@ -373,20 +379,39 @@ class _UpdateCache:
     """Per issue and language, a digest of its templates and catalogs at the last update;
     per catalog, which entries were translated (to report a translation that went empty)."""
 
-    def __init__(self, path: Path, states: dict[str, str], translated: dict[str, list[str]]):
+    def __init__(
+        self,
+        path: Path,
+        states: dict[str, str],
+        translated: dict[str, list[str]],
+        files: dict[str, list[object]],
+    ):
         self.path = path
         self.states = states
         self.translated = translated
+        self.files = files  # path → [mtime_ns, size, sha1]: hash only what was touched
+
+    def file_digest(self, path: Path) -> str:
+        try:
+            stat = path.stat()
+        except OSError:
+            return "missing"
+        known = self.files.get(str(path))
+        if known is not None and known[:2] == [stat.st_mtime_ns, stat.st_size]:
+            return str(known[2])
+        digest = hashlib.sha1(_bytes_or_empty(path)).hexdigest()
+        self.files[str(path)] = [stat.st_mtime_ns, stat.st_size, digest]
+        return digest
 
     @classmethod
     def load(cls, path: Path) -> _UpdateCache:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return cls(path, {}, {})
+            return cls(path, {}, {}, {})
         if not isinstance(data, dict) or data.get("version") != __version__:
-            return cls(path, {}, {})
-        return cls(path, data.get("states", {}), data.get("translated", {}))
+            return cls(path, {}, {}, {})
+        return cls(path, data.get("states", {}), data.get("translated", {}), data.get("files", {}))
 
     def remember(self, path: Path, po: catalogs.POFile) -> None:
         keys = catalogs.reviewed_translations(po)
@@ -412,7 +437,12 @@ class _UpdateCache:
         ]
 
     def save(self) -> None:
-        data = {"version": __version__, "states": self.states, "translated": self.translated}
+        data = {
+            "version": __version__,
+            "states": self.states,
+            "translated": self.translated,
+            "files": self.files,
+        }
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         if _bytes_or_empty(self.path) != text.encode():
             write_atomic(self.path, text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 KEYWORDS = ("msgctxt", "msgid", "msgid_plural", "msgstr")
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"]|$)\s*(.*)$")
@@ -302,17 +303,25 @@ def _check_plural_forms(header: RawEntry, fields: dict[str, str]) -> int | None:
     if match is None:
         raise PoSyntaxError(header.msgid_line, f"invalid Plural-Forms {text!r}")
     nplurals = int(match.group(1))
-    try:
-        rule = gettext.c2py(match.group(2))
-        values = {rule(n) for n in range(1000)}
-    except (ValueError, ZeroDivisionError, RecursionError) as err:
-        raise PoSyntaxError(header.msgid_line, f"invalid plural expression: {err}") from err
+    values = _plural_values(match.group(2))
+    if isinstance(values, str):
+        raise PoSyntaxError(header.msgid_line, f"invalid plural expression: {values}")
     if nplurals < 1 or max(values) >= nplurals:
         raise PoSyntaxError(
             header.msgid_line, f"the plural expression gives values as large as {max(values)} "
             f"but nplurals = {nplurals}"
         )  # fmt: skip
     return nplurals
+
+
+@lru_cache(maxsize=64)
+def _plural_values(expression: str) -> frozenset[int] | str:
+    """The values of a C plural expression for n = 0…999, or why it is invalid."""
+    try:
+        rule = gettext.c2py(expression)
+        return frozenset(rule(n) for n in range(1000))
+    except (ValueError, ZeroDivisionError, RecursionError) as err:
+        return str(err)
 
 
 def _check_plurals(entry: RawEntry, nplurals: int | None) -> None:

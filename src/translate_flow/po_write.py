@@ -135,8 +135,14 @@ def _references(occurrences: list[tuple[str, str]]) -> str:
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
 
 
+@lru_cache(maxsize=65536)
 def wrap(prefix: str, name: str, value: str) -> str:
-    """`name "value"` as GNU's write-po.c `wrap()` lays it out, each line led by `prefix`."""
+    """`name "value"` as GNU's write-po.c `wrap()` lays it out, each line led by `prefix`.
+
+    Cached: the same msgid is written into the template and every language's catalog.
+    """
+    if _fits_on_one_line(prefix, name, value):
+        return f'{prefix}{name} "{value}"\n'
     after_break = len(prefix) + 1
     width = PAGE_WIDTH - 1 - after_break
     out: list[str] = []
@@ -162,6 +168,15 @@ def wrap(prefix: str, name: str, value: str) -> str:
         out.append(line + '"\n')
         first_line = False
     return "".join(out)
+
+
+def _fits_on_one_line(prefix: str, name: str, value: str) -> bool:
+    """Short, printable, nothing to escape, no wide characters: GNU writes it as it is."""
+    if len(value) >= PAGE_WIDTH - len(prefix) - len(name) - 4 or not value.isprintable():
+        return False
+    if '"' in value or "\\" in value:
+        return False
+    return value.isascii() or not any(_width(char) > 1 for char in value)
 
 
 def _portions(value: str) -> list[str]:

@@ -204,9 +204,10 @@ def update(config: Config, *, languages: list[str] | None = None) -> StageResult
         templates = _templates_by_issue(config)
         for issue, articles in templates.items():
             parsed: dict[str, catalogs.POFile | None] = {}
+            references: dict[str, dict[catalogs.Key, str]] = {}  # read once per issue
             for language in order:
                 group = _Group(config, issue, articles, language, reference, parsed)
-                group.run(cache, result)
+                group.run(cache, result, references)
         cache.save()
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     return result
@@ -240,7 +241,12 @@ class _Group:
         self.templates = templates  # parsed templates, shared by the languages of the issue
         self.key = f"{language}/{issue}"
 
-    def run(self, cache: _UpdateCache, result: StageResult) -> None:
+    def run(
+        self,
+        cache: _UpdateCache,
+        result: StageResult,
+        references: dict[str, dict[catalogs.Key, str]],
+    ) -> None:
         self.cache = cache
         state = self._state()
         if cache.states.get(self.key) == state:
@@ -249,7 +255,9 @@ class _Group:
         problems: list[Problem] = []
         olds = self._read_catalogs(cache, problems)
         pool = self._pool(olds)
-        reference = self._reference()
+        if self.reference is not None and self.reference not in references:
+            references[self.reference] = self._reference()
+        reference = references.get(self.reference or "", {})
         for article in self.articles:
             pot = self._template(article, problems)
             path = self.config.po_path(self.language, self.issue, article)

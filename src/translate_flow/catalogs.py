@@ -50,6 +50,9 @@ FUZZY_CUTOFF = 0.6
 # The polib classes, for the type hints of modules that must not import polib themselves.
 POFile = polib.POFile
 POEntry = polib.POEntry
+# A machine draft whose markup or numbers did not survive: what to fix, for the translator
+# (who deletes the line once fixed) and for `check`.
+MT_PROBLEM_COMMENT = "machine-translation-problem:"
 
 Origin = Literal["reviewed", "machine", "memory", "fuzzy", "untranslated"]
 
@@ -197,7 +200,7 @@ def _po_entry(raw: RawEntry) -> polib.POEntry:
         previous_msgid=raw.previous.get("msgid"),
         previous_msgid_plural=raw.previous.get("msgid_plural"),
         obsolete=raw.obsolete,
-        linenum=raw.msgid_line,
+        linenum=raw.line,  # the first line of the entry, as polib counts
     )
 
 

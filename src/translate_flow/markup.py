@@ -7,6 +7,8 @@ of inline constructs that machine translation, the build and the checks compare.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -52,12 +54,18 @@ class InlineMarkup:
     is_inline: bool = True  # False: the text parsed as something other than one paragraph
 
 
+@functools.lru_cache(maxsize=1)
+def _fragment_settings() -> Any:
+    # Building docutils settings (optparse defaults) costs more than parsing a short msgstr.
+    return settings_from(FRAGMENT_SETTINGS)
+
+
 def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
     """Parse `text` on its own as inline rst, with file access and raw output disabled.
 
     Returns (inline nodes, docutils problems, whether it was one plain paragraph).
     """
-    settings = settings_from(FRAGMENT_SETTINGS)
+    settings = copy.copy(_fragment_settings())
     document = docutils.utils.new_document("<translation>", settings)
     found: list[str] = []
     document.reporter.attach_observer(lambda msg: found.append(system_message_text(msg)))

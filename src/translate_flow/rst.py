@@ -8,12 +8,15 @@ Knows nothing of PO files; translated fragments are parsed by `markup`.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import docutils
 import docutils.frontend
 import docutils.io
 import docutils.utils
@@ -158,9 +161,14 @@ def read_article(path: Path, *, source_name: str) -> ParsedArticle:
         return ParsedArticle([], [problem], severe=True)
     problems: list[Problem] = []
     publisher = _publisher(text, source_path=str(path))
-    document = _read(publisher, problems, source_name)
-    messages = [message for _, message in iter_messages(document)]
-    publisher.apply_transforms()
+    try:
+        document = _read(publisher, problems, source_name)
+        messages = [message for _, message in iter_messages(document)]
+        publisher.apply_transforms()
+    except (RecursionError, docutils.ApplicationError) as err:
+        # Pathological input (nesting thousands deep) must not stop the other articles.
+        problem = Problem(source_name, None, "error", f"severe: docutils gave up: {err!r}")
+        return ParsedArticle([], [*problems, problem], severe=True)
     severe = any("severe" in p.message for p in problems)
     return ParsedArticle(messages, sorted(problems, key=_problem_order), severe)
 
@@ -190,16 +198,28 @@ def settings_from(overrides: dict[str, Any]) -> Any:
 
 
 def _publisher(text: str, *, source_path: str) -> Publisher:
-    publisher = Publisher(
+    publisher = _new_publisher()
+    # Building docutils' settings parser costs a third of a parse: do it once per process.
+    publisher.settings = copy.copy(_source_settings())
+    publisher.set_source(text, source_path)
+    return publisher
+
+
+def _new_publisher() -> Publisher:
+    return Publisher(
         reader="standalone",
         parser="restructuredtext",
         writer="null",
         source_class=docutils.io.StringInput,
         destination_class=docutils.io.NullOutput,
     )
+
+
+@functools.cache
+def _source_settings() -> Any:
+    publisher = _new_publisher()
     publisher.process_programmatic_settings(None, SOURCE_SETTINGS, None)
-    publisher.set_source(text, source_path)
-    return publisher
+    return publisher.settings
 
 
 def _read(publisher: Publisher, problems: list[Problem], source_name: str) -> nodes.document:

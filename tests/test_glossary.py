@@ -92,6 +92,14 @@ def test_a_whole_catalog_is_annotated_once(glossary: Glossary) -> None:
     assert po.obsolete_entries()[0].comment == ""
 
 
+def test_hint_names_the_term_as_the_english_spells_it(glossary: Glossary) -> None:
+    text = "The Memorandum of Understanding (MOU) and Kazakhstan's MoUs"
+    assert glossary.hints(text, "ru") == [
+        "glossary: Memorandum of Understanding = Меморандум о взаимопонимании (МоВ)",
+        "glossary: Kazakhstan = Казахстан",
+    ]
+
+
 def test_stale_hints_go_when_the_english_changes(glossary: Glossary) -> None:
     entry = polib.POEntry(msgid="In Tajikistan", comment="title\nglossary: NATO = НАТО")
     assert add_hints(entry, glossary, "ru")
@@ -213,3 +221,30 @@ def test_project_without_a_glossary_has_an_empty_one(tmp_path: Path) -> None:
     config = load_config(make_project(tmp_path / "p", {}))
     glossary, problems = load_glossary(config)
     assert len(glossary) == 0 and problems == [] and glossary.find("UNODC") == []
+
+
+def test_update_writes_hints_and_refreshes_them_when_the_glossary_changes(tmp_path: Path) -> None:
+    from translate_flow.cli import main
+
+    root = make_project(
+        tmp_path / "p",
+        {
+            "source/2010-01/news.rst": "UNODC in Kazakhstan\n===================\n\nText.\n",
+            "locale/glossary.csv": "term,note,do-not-translate,ru,kk\nUNODC,,,УНП ООН,БҰҰ ЕҚБ\n",
+        },
+    )
+    assert main(["extract", "--project", str(root)]) == 0
+    assert main(["update", "--project", str(root)]) == 0
+    catalog = root / "locale/ru/LC_MESSAGES/2010-01/news.po"
+    title = polib.pofile(str(catalog)).find("UNODC in Kazakhstan")
+    assert title.comment.split("\n")[-1] == "glossary: UNODC = УНП ООН"
+    (root / "locale/glossary.csv").write_text(
+        "term,note,do-not-translate,ru\nUNODC,,,УНП ООН\nKazakhstan,,,Казахстан\n",
+        encoding="utf-8",
+    )
+    assert main(["update", "--project", str(root)]) == 0
+    title = polib.pofile(str(catalog)).find("UNODC in Kazakhstan")
+    assert title.comment.split("\n")[-2:] == [
+        "glossary: UNODC = УНП ООН",
+        "glossary: Kazakhstan = Казахстан",
+    ]

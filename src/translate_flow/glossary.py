@@ -96,6 +96,7 @@ class Match:
     term: Term
     start: int
     end: int
+    form: str  # the spelling found (`MOU`, `Memorandum of Understanding`), without a plural
 
 
 class Glossary:
@@ -120,7 +121,7 @@ class Glossary:
         if self._pattern is None:
             return []
         return [
-            Match(self._by_form[m["form"]], m.start(), m.end())
+            Match(self._by_form[m["form"]], m.start(), m.end(), m["form"])
             for m in self._pattern.finditer(text)
         ]
 
@@ -129,14 +130,16 @@ class Glossary:
         return list({id(m.term): m.term for m in self.find(text)}.values())
 
     def hints(self, text: str, language: str) -> list[str]:
-        """One `glossary: term = rendering` line per term of `text` with a rendering."""
+        """One `glossary: term = rendering` line per term of `text` with a rendering, the
+        term spelled as `text` spells it."""
+        first = {id(m.term): m for m in reversed(self.find(text))}
         lines = []
-        for term in self.terms_in(text):
-            approved = term.approved(language)
+        for match in sorted(first.values(), key=lambda m: m.start):
+            approved = match.term.approved(language)
             if not approved:
                 continue
-            keep = " (do not translate)" if term.kept_in(language) else ""
-            lines.append(f"{HINT} {term.name} = {approved[0]}{keep}")
+            keep = " (do not translate)" if match.term.kept_in(language) else ""
+            lines.append(f"{HINT} {match.form} = {approved[0]}{keep}")
         return lines
 
     def keep_spans(self, text: str, language: str) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translate_flow import __version__, catalogs
+from translate_flow import __version__, catalogs, glossary
 from translate_flow.archive import Article, find_issues
 from translate_flow.catalogs import render_template, save_rendered
 from translate_flow.config import Config
@@ -199,6 +199,8 @@ def update(config: Config, *, languages: list[str] | None = None) -> StageResult
     reference = config.reference_language
     order = sorted(selected, key=lambda language: language != reference)
     result = StageResult()
+    terms, problems = glossary.load_glossary(config)  # hints: `#. glossary: term = rendering`
+    result.problems.extend(problems)
     with project_lock(config.root):
         cache = _UpdateCache.load(config.root / CACHE_DIR / "update.json")
         templates = _templates_by_issue(config)
@@ -206,7 +208,7 @@ def update(config: Config, *, languages: list[str] | None = None) -> StageResult
             parsed: dict[str, catalogs.POFile | None] = {}
             references: dict[str, dict[catalogs.Key, str]] = {}  # read once per issue
             for language in order:
-                group = _Group(config, issue, articles, language, reference, parsed)
+                group = _Group(config, issue, articles, language, reference, parsed, terms)
                 group.run(cache, result, references)
         cache.save()
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
@@ -297,6 +299,7 @@ class _Group:
         language: str,
         reference: str | None,
         templates: dict[str, catalogs.POFile | None],
+        terms: glossary.Glossary,
     ):
         self.config = config
         self.issue = issue
@@ -305,6 +308,7 @@ class _Group:
         self.reference = reference if reference != language else None
         self.templates = templates  # parsed templates, shared by the languages of the issue
         self.key = f"{language}/{issue}"
+        self.terms = terms  # the glossary, for the hints of each entry
 
     def run(
         self,
@@ -338,6 +342,7 @@ class _Group:
                 reference=reference,
                 reference_language=self.reference,
             )
+            glossary.annotate(po, self.terms, self.language)
             self._save(po, path, original, result, problems)
             cache.remember(path, po)
         result.problems.extend(problems)
@@ -353,7 +358,7 @@ class _Group:
     def _state(self) -> str:
         digest = hashlib.sha1(f"{__version__}\0{self.reference}\0".encode())
         files = [self.config.pot_path(self.issue, a) for a in self.articles]
-        files += self._paths(self.language)
+        files += [self.config.glossary, *self._paths(self.language)]
         if self.reference:
             files += self._paths(self.reference)
         for path in files:

@@ -248,3 +248,16 @@ def test_update_writes_hints_and_refreshes_them_when_the_glossary_changes(tmp_pa
         "glossary: UNODC = УНП ООН",
         "glossary: Kazakhstan = Казахстан",
     ]
+
+
+def test_project_glossary_is_read_again_only_when_the_file_changes(tmp_path: Path) -> None:
+    from translate_flow.glossary import digest, project_glossary
+
+    root = make_project(tmp_path / "p", {"locale/glossary.csv": "term,ru\nNATO,НАТО\n"})
+    config = load_config(root)
+    first = project_glossary(config)
+    assert project_glossary(config) is first and [t.name for t in first.terms] == ["NATO"]
+    before = digest(config)
+    (root / "locale/glossary.csv").write_text("term,ru\nNATO,НАТО\nOSCE,ОБСЕ\n", encoding="utf-8")
+    assert [t.name for t in project_glossary(config).terms] == ["NATO", "OSCE"]
+    assert digest(config) != before

@@ -24,9 +24,12 @@ the stem, less a final consonant that voices before a suffix (`к/қ/п`, `k/q/p
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_flow.errors import Problem
@@ -250,6 +253,37 @@ def load_glossary(config: Config) -> tuple[Glossary, list[Problem]]:
     except (OSError, UnicodeDecodeError) as err:
         return Glossary(path=name), [Problem(name, None, "error", f"cannot read: {err}", CHECK)]
     return read_glossary(text, name=name, languages=config.languages)
+
+
+def project_glossary(config: Config) -> Glossary:
+    """The project glossary, read once per process and again only when the file changes
+    (for stages that check catalogs in worker processes); its problems are `load_glossary`'s."""
+    path = config.glossary
+    try:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (0, -1)
+    return _project_glossary(path, config.relative(path), config.languages, key)
+
+
+@lru_cache(maxsize=4)
+def _project_glossary(
+    path: Path, name: str, languages: tuple[str, ...], key: tuple[int, int]
+) -> Glossary:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return Glossary(path=name)
+    return read_glossary(text, name=name, languages=languages)[0]
+
+
+def digest(config: Config) -> str:
+    """What the findings of the glossary check depend on: the file's bytes."""
+    try:
+        return hashlib.sha1(config.glossary.read_bytes()).hexdigest()
+    except OSError:
+        return "none"
 
 
 def read_glossary(

@@ -11,6 +11,7 @@ drafts too); rendering one document is `render`'s job; the loops are `pipeline.b
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import html
 import json
@@ -237,18 +238,15 @@ def _file_bytes(path: Path) -> bytes:
         return b""
 
 
-_DATA_DIGEST: list[str] = []
-
-
+@functools.cache
 def _data_digest() -> str:
-    if not _DATA_DIGEST:
-        digest = hashlib.sha1()
-        for name in ("page.html", "index.html", "style.css"):
-            digest.update(_data(name).encode())
-        _DATA_DIGEST.append(digest.hexdigest())
-    return _DATA_DIGEST[0]
+    digest = hashlib.sha1()
+    for name in ("page.html", "index.html", "style.css"):
+        digest.update(_data(name).encode())
+    return digest.hexdigest()
 
 
+@functools.cache
 def _data(name: str) -> str:
     return (resources.files("translate_flow") / "data" / name).read_text(encoding="utf-8")
 
@@ -417,6 +415,7 @@ def _notice(lang: str, draft: bool, documents: list[Rendered], source_language: 
     return ""
 
 
+@functools.cache
 def _language_name(lang: str) -> str:
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
@@ -426,6 +425,7 @@ def _date(date: datetime.date | None, lang: str) -> str:
     return format_date(date, format="long", locale=_locale(lang)) if date else ""
 
 
+@functools.cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 

@@ -10,6 +10,8 @@ and typographic quotes per language. Knows nothing of PO files or of pages.
 
 from __future__ import annotations
 
+import copy
+import functools
 import signal
 import types
 from collections.abc import Iterator, Mapping
@@ -19,6 +21,7 @@ from typing import Any
 
 import docutils.io
 import docutils.languages
+import docutils.utils
 import nh3
 from docutils.core import Publisher
 
@@ -183,7 +186,7 @@ def render_document(
     request = Request(translations, catalog, source, draft, front_page, outcome)
     try:
         with _time_limit(TIME_LIMIT):
-            parts = _publish(text, source, settings_for(language, id_prefix=id_prefix), request)
+            parts = _publish(text, source, _edition_settings(language, id_prefix), request)
     except RenderTimeout:
         return _failed(source, f"rendering took over {TIME_LIMIT:.0f} s; the article is left out")
     except RecursionError:
@@ -205,7 +208,7 @@ def publish_parts(
     text: str, source: str, settings: dict[str, Any], request: Request | None
 ) -> dict[str, str]:
     """docutils' html5 parts of `text`, localized by `request` (None: plain docutils)."""
-    return _publish(text, source, settings, request)
+    return _publish(text, source, _settings_from(settings), request)
 
 
 def sanitize(html: str) -> str:
@@ -221,14 +224,40 @@ def sanitize(html: str) -> str:
     return cleaned
 
 
-def _publish(
-    text: str, source: str, settings: dict[str, Any], request: Request | None
-) -> dict[str, str]:
-    publisher = Publisher(
-        source_class=docutils.io.StringInput, destination_class=docutils.io.StringOutput
+def _publisher() -> Publisher:
+    return Publisher(
+        reader="standalone",
+        parser="restructuredtext",
+        writer="html5",
+        source_class=docutils.io.StringInput,
+        destination_class=docutils.io.StringOutput,
     )
-    publisher.set_components("standalone", "restructuredtext", "html5")
-    publisher.process_programmatic_settings(None, settings, None)
+
+
+def _settings_from(overrides: dict[str, Any]) -> Any:
+    publisher = _publisher()
+    publisher.process_programmatic_settings(None, overrides, None)
+    return publisher.settings
+
+
+@functools.cache
+def _language_settings(language: str) -> Any:
+    # docutils builds its settings through optparse: costlier than rendering a short article,
+    # and the same for every document of a language. Build them once per process (as
+    # `rst._source_settings` does for extraction) and copy them per document.
+    return _settings_from(settings_for(language))
+
+
+def _edition_settings(language: str, id_prefix: str) -> Any:
+    settings = copy.copy(_language_settings(language))
+    settings.id_prefix = id_prefix
+    settings.record_dependencies = docutils.utils.DependencyList()
+    return settings
+
+
+def _publish(text: str, source: str, settings: Any, request: Request | None) -> dict[str, str]:
+    publisher = _publisher()
+    publisher.settings = settings
     publisher.set_source(text, source)
     publisher.set_destination(None, None)
     document = publisher.reader.read(publisher.source, publisher.parser, publisher.settings)

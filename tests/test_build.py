@@ -317,6 +317,40 @@ def test_incomplete_edition_is_held_back_and_previous_output_kept(tmp_path: Path
     assert "held back (min-complete 80%)" in listing
 
 
+def _switcher(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    return text.split('<nav class="languages"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_switcher_links_only_editions_that_exist(tmp_path: Path) -> None:
+    project = _two_language_project(tmp_path / "p")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "min-complete = { kk = 80 }\n")
+    config = load_config(project)
+    _write_catalogs(project, "kk", lambda m: "Тақырып" if m == "Title" else "")
+    pipeline.build(config, jobs=1)
+    assert not (project / "output/kk/2009-12").exists()  # held back, nothing before
+    for page in ("output/en/2009-12/a.html", "output/ru/2009-12/index.html"):
+        switcher = _switcher(project / page)
+        assert 'href="../../ru/2009-12/' in switcher or 'href="../../en/2009-12/' in switcher
+        assert "kk/" not in switcher and 'lang="kk"' not in switcher, page
+
+
+def test_switcher_gains_a_language_once_its_edition_is_published(tmp_path: Path) -> None:
+    project = _two_language_project(tmp_path / "p")
+    config = load_config(project)
+    _write_catalogs(project, "ru", lambda m: "Заголовок" if m == "Title" else "")
+    pipeline.build(config, languages=["ru"], jobs=1)
+    page = project / "output/ru/2009-12/a.html"
+    assert 'href="../../en/2009-12/a.html"' in _switcher(page)
+    assert "kk/" not in _switcher(page)
+    second = pipeline.build(config, jobs=1)  # kk built now: en and ru pages link it
+    assert 'href="../../kk/2009-12/a.html"' in _switcher(page)
+    assert "output/ru/2009-12/a.html" in second.written
+    third = pipeline.build(config, jobs=1)
+    assert third.written == [] and third.unchanged == 3
+
+
 def test_second_build_with_nothing_changed_renders_nothing(tmp_path: Path) -> None:
     project = _two_language_project(tmp_path / "p")
     config = load_config(project)
@@ -343,7 +377,7 @@ def test_russian_sample_edition_has_date_switcher_and_no_english(sample_project:
     assert page.startswith('<!DOCTYPE html>\n<html lang="ru">')
     assert "31 декабря 2009\u202fг." in page  # Babel: narrow no-break space
     assert 'href="../../en/2009-12/index.html"' in page and ">English<" in page
-    assert 'href="../../kk/2009-12/index.html"' in page
+    assert 'href="../../kk/' not in page  # only ru was built: no kk edition to link
     assert 'lang="en"' not in _body(page)
     assert "«" in page
     article = sample_project / "output/ru/2009-12/caricc-inaugurated.html"

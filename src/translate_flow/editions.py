@@ -146,6 +146,7 @@ class EditionState:
     translated_words: int
     published: bool
     problems: list[Problem] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # the switcher of its pages
 
     @property
     def percent(self) -> float:

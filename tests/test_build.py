@@ -366,6 +366,62 @@ def test_second_build_with_nothing_changed_renders_nothing(tmp_path: Path) -> No
     assert all("/en/" not in w and "/kk/" not in w for w in third.written)
 
 
+# -- images -----------------------------------------------------------------------------------
+
+FIGURES = """\
+=====
+Title
+=====
+
+.. figure:: images/photo.png
+   :alt: A photo
+
+   The caption.
+
+.. image:: images/missing.png
+
+.. image:: ../../outside.png
+
+.. image:: images/link.png
+
+.. image:: https://www.unodc.org/logo.png
+"""
+
+
+def test_images_next_to_the_sources_are_copied_into_every_edition(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {"source/2009-12/a.rst": FIGURES})
+    photo = project / "source/2009-12/images/photo.png"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\x89PNG photo")
+    (tmp_path / "outside.png").write_bytes(b"secret")
+    (tmp_path / "p/source/2009-12/images/link.png").symlink_to(tmp_path / "outside.png")
+    config = load_config(project)
+    pipeline.extract(config)
+    result = pipeline.build(config, jobs=1)
+    for lang in ("en", "ru", "kk"):
+        assert (
+            project / f"output/{lang}/2009-12/images/photo.png"
+        ).read_bytes() == photo.read_bytes()
+        page = (project / f"output/{lang}/2009-12/a.html").read_text(encoding="utf-8")
+        assert '<img alt="A photo" src="images/photo.png"' in page
+    assert sorted(str(p) for p in result.problems if p.level == "warning") == [
+        "source/2009-12/a.rst:10: warning: image images/missing.png not found",
+        "source/2009-12/a.rst:12: warning: image ../../outside.png is outside source/; "
+        "it is not published",
+        "source/2009-12/a.rst:14: warning: image images/link.png is outside source/; "
+        "it is not published",
+    ]
+    copied = sorted(p.name for p in (project / "output").rglob("*.png"))
+    assert copied == ["photo.png"] * 3
+    assert pipeline.build(config, jobs=1).written == []
+    photo.write_bytes(b"\x89PNG a new photo")
+    again = pipeline.build(config, jobs=1)
+    assert sorted(again.written) == [
+        f"output/{lang}/2009-12/images/photo.png" for lang in ("en", "kk", "ru")
+    ]
+    assert (project / "output/kk/2009-12/images/photo.png").read_bytes() == photo.read_bytes()
+
+
 # -- the sample issue -----------------------------------------------------------------------
 
 

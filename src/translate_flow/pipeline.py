@@ -247,6 +247,8 @@ def build(
             result.unchanged += 1
             result.problems.extend(states[edition.key].problems)
             _note_held_back(config, edition, states[edition.key], result)
+            if states[edition.key].published:
+                _copy_images(config, edition, states[edition.key], root, result)
     for edition in [*todo, *stale]:
         documents = {d.name: rendered[(edition.key, d.name)] for d in edition.issue.documents}
         state = states[edition.key]
@@ -257,13 +259,30 @@ def build(
         state.languages = available[edition.issue.name]
         for page in editions.edition_pages(config, edition, documents, state.languages, root):
             _write_if_changed(config, page.path, page.text, result)
+        _copy_images(config, edition, state, root, result)
     _write_if_changed(config, config.output_dir / "style.css", editions.stylesheet(), result)
     if not draft:
         listing = editions.index_page(config, issues, every, states)
         _write_if_changed(config, config.output_dir / "index.html", listing, result)
     editions.save_states(state_path, states)
+    # A source's findings (a missing image, a render limit) come once, not once per language.
+    result.problems = list(dict.fromkeys(result.problems))
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     return result
+
+
+def _copy_images(
+    config: Config,
+    edition: editions_t.Edition,
+    state: editions_t.EditionState,
+    root: Path,
+    result: StageResult,
+) -> None:
+    from translate_flow.editions import copy_images
+
+    written, problems = copy_images(config, edition, state.images, root)
+    result.written.extend(config.relative(path) for path in written)
+    result.problems.extend(problems)
 
 
 def _available(issue: Issue, every: list[str], published: set[str], root: Path) -> list[str]:
@@ -315,7 +334,8 @@ def _edition_state(
     if edition.language == config.source_language:
         translated = words
     problems = [p for d in documents.values() for p in d.problems]
-    state = EditionState(digest, words, translated, True, problems)
+    images = [image for d in documents.values() for image in d.images]
+    state = EditionState(digest, words, translated, True, problems, images=images)
     needed = 0.0
     if not edition.draft and edition.language != config.source_language:
         needed = config.min_complete_for(edition.language)

@@ -14,6 +14,7 @@ import copy
 import functools
 import signal
 import types
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import docutils.io
 import docutils.languages
 import docutils.utils
 import nh3
+from docutils import nodes
 from docutils.core import Publisher
 
 from translate_flow.errors import Problem
@@ -122,6 +124,15 @@ _SCHEMES = {"http", "https", "mailto"}
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """A local image a document shows (`.. image::`, `.. figure::`), as written in `source`."""
+
+    source: str  # the rst file, relative to the project
+    uri: str
+    line: int | None
+
+
+@dataclass(frozen=True)
 class Rendered:
     """One document of an edition, ready to be put into pages."""
 
@@ -131,6 +142,7 @@ class Rendered:
     words: int
     translated_words: int
     problems: list[Problem] = field(default_factory=list)
+    images: tuple[ImageRef, ...] = ()
 
 
 class RenderTimeout(Exception):
@@ -186,7 +198,7 @@ def render_document(
     request = Request(translations, catalog, source, draft, front_page, outcome)
     try:
         with _time_limit(TIME_LIMIT):
-            parts = _publish(text, source, _edition_settings(language, id_prefix), request)
+            parts, document = _run(text, source, _edition_settings(language, id_prefix), request)
     except RenderTimeout:
         return _failed(source, f"rendering took over {TIME_LIMIT:.0f} s; the article is left out")
     except RecursionError:
@@ -201,6 +213,7 @@ def render_document(
         words=outcome.words,
         translated_words=outcome.translated_words,
         problems=outcome.problems,
+        images=_local_images(document, source),
     )
 
 
@@ -208,7 +221,7 @@ def publish_parts(
     text: str, source: str, settings: dict[str, Any], request: Request | None
 ) -> dict[str, str]:
     """docutils' html5 parts of `text`, localized by `request` (None: plain docutils)."""
-    return _publish(text, source, _settings_from(settings), request)
+    return _run(text, source, _settings_from(settings), request)[0]
 
 
 def sanitize(html: str) -> str:
@@ -255,7 +268,9 @@ def _edition_settings(language: str, id_prefix: str) -> Any:
     return settings
 
 
-def _publish(text: str, source: str, settings: Any, request: Request | None) -> dict[str, str]:
+def _run(
+    text: str, source: str, settings: Any, request: Request | None
+) -> tuple[dict[str, str], nodes.document]:
     publisher = _publisher()
     publisher.settings = settings
     publisher.set_source(text, source)
@@ -268,7 +283,18 @@ def _publish(text: str, source: str, settings: Any, request: Request | None) -> 
     publisher.writer.write(document, publisher.destination)
     publisher.writer.assemble_parts()
     parts: dict[str, str] = publisher.writer.parts
-    return parts
+    return parts, document
+
+
+def _local_images(document: nodes.document, source: str) -> tuple[ImageRef, ...]:
+    """The images of `document` that are files next to the source (not http: or data: URLs)."""
+    found: dict[tuple[str, int | None], ImageRef] = {}
+    for image in document.findall(nodes.image):
+        uri = str(image.get("uri", ""))
+        parts = urllib.parse.urlsplit(uri)
+        if uri and not parts.scheme and not parts.netloc:
+            found.setdefault((uri, image.line), ImageRef(source, uri, image.line))
+    return tuple(found.values())
 
 
 def _failed(source: str, message: str) -> Rendered:

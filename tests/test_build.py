@@ -351,6 +351,14 @@ def test_switcher_gains_a_language_once_its_edition_is_published(tmp_path: Path)
     assert third.written == [] and third.unchanged == 3
 
 
+def test_article_count_takes_the_plural_form_of_the_language(tmp_path: Path) -> None:
+    project = _two_language_project(tmp_path / "p")
+    pipeline.build(load_config(project), jobs=1)
+    ru = (project / "output/ru/2009-12/index.html").read_text(encoding="utf-8")
+    en = (project / "output/en/2009-12/index.html").read_text(encoding="utf-8")
+    assert " · 1 статья</p>" in ru and " · 1 article</p>" in en
+
+
 def test_second_build_with_nothing_changed_renders_nothing(tmp_path: Path) -> None:
     project = _two_language_project(tmp_path / "p")
     config = load_config(project)
@@ -432,6 +440,7 @@ def test_russian_sample_edition_has_date_switcher_and_no_english(sample_project:
     page = (sample_project / "output/ru/2009-12/index.html").read_text(encoding="utf-8")
     assert page.startswith('<!DOCTYPE html>\n<html lang="ru">')
     assert "31 декабря 2009\u202fг." in page  # Babel: narrow no-break space
+    assert " · 17 статей</p>" in page
     assert 'href="../../en/2009-12/index.html"' in page and ">English<" in page
     assert 'href="../../kk/' not in page  # only ru was built: no kk edition to link
     assert 'lang="en"' not in _body(page)

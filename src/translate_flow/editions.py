@@ -43,6 +43,7 @@ UI: dict[str, dict[str, str]] = {
         "contents": "In this issue",
         "languages": "Read in",
         "articles": "articles",
+        "articles:one": "article",
         "whole": "Whole issue",
         "previous": "Previous",
         "next": "Next",
@@ -57,7 +58,9 @@ UI: dict[str, dict[str, str]] = {
     "ru": {
         "contents": "В этом выпуске",
         "languages": "Читать на языке",
-        "articles": "статей",
+        "articles": "статей",  # Babel's plural category "many" (5, 11, 17 статей) and "other"
+        "articles:one": "статья",  # 1, 21 статья
+        "articles:few": "статьи",  # 2–4, 22 статьи
         "whole": "Весь выпуск",
         "previous": "Назад",
         "next": "Далее",
@@ -423,7 +426,8 @@ def _page(
 ) -> str:
     issue, lang = edition.issue, edition.language
     count = len(issue.articles)
-    articles_count = f" · {format_decimal(count, locale=_locale(lang))} {_e(ui(lang, 'articles'))}"
+    number = format_decimal(count, locale=_locale(lang))
+    articles_count = f" · {number} {_e(_articles(lang, count))}"
     return Template(_data("page.html")).substitute(
         lang=lang,
         version=__version__,
@@ -441,6 +445,12 @@ def _page(
         content=content,
         footer=_e(ui(lang, "footer")) if lang != config.source_language else "",
     )
+
+
+def _articles(lang: str, count: int) -> str:
+    """The word "articles" after `count`, in the plural form the language's rules ask for."""
+    category = _locale(lang).plural_form(count)
+    return UI.get(lang, {}).get(f"articles:{category}") or ui(lang, "articles")
 
 
 def _switcher(current: str, languages: list[str], issue: str, page: str) -> str:

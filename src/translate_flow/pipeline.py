@@ -16,7 +16,7 @@ from pathlib import Path
 
 from translate_flow import __version__
 from translate_flow.archive import Article, find_issues
-from translate_flow.catalogs import render_template, save_rendered
+from translate_flow.catalogs import render_template, save_rendered, would_write
 from translate_flow.config import Config
 from translate_flow.errors import Problem
 from translate_flow.files import write_atomic
@@ -71,6 +71,46 @@ def extract(config: Config, *, jobs: int | None = None) -> StageResult:
     cache.save()
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     return result
+
+
+def stale_templates(config: Config, *, jobs: int | None = None) -> list[Problem]:
+    """The dry run of `extract`: one error per template it would write or remove.
+
+    Writes nothing. Articles the extract cache vouches for (source and template unchanged
+    since the last extract) are not parsed again; the others are, on all cores.
+    """
+    issues, _ = find_issues(config)
+    documents = [document for issue in issues for document in issue.documents]
+    cache = _ExtractCache.load(config.root / CACHE_DIR / "extract.json")
+    todo = [d for d in documents if cache.lookup(d.path, config.pot_path(d.issue, d.name)) is None]
+    problems = []
+    for document, extracted in zip(todo, _extract_all(todo, config, jobs), strict=True):
+        pot = config.pot_path(document.issue, document.name)
+        if extracted.pot_text is not None and would_write(extracted.pot_text, pot):
+            state = "is out of date with" if pot.is_file() else "is missing for"
+            problems.append(
+                Problem(
+                    config.relative(pot),
+                    None,
+                    "error",
+                    f"the template {state} {extracted.source}; run `translate-flow extract`",
+                    "stale-template",
+                )
+            )
+    expected = {config.pot_path(d.issue, d.name) for d in documents}
+    if config.templates_dir.is_dir():
+        for pot in sorted(config.templates_dir.glob("*/*.pot")):
+            if pot not in expected:
+                problems.append(
+                    Problem(
+                        config.relative(pot),
+                        None,
+                        "error",
+                        "its article is gone; run `translate-flow extract` to remove it",
+                        "stale-template",
+                    )
+                )
+    return sorted(problems, key=lambda p: p.path)
 
 
 def _extract_all(articles: list[Article], config: Config, jobs: int | None) -> list[_Extracted]:

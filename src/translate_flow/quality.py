@@ -205,7 +205,9 @@ def check_script(msgstr: str, language: str) -> Iterator[Finding]:
         if "CYRILLIC" in scripts and "LATIN" in scripts:
             foreign_script = "LATIN" if alphabet.script == "CYRILLIC" else "CYRILLIC"
             other = [c for c in word if _script(c) == foreign_script]
-            look_alike = _CONFUSABLE_LATIN if alphabet.script == "CYRILLIC" else _CONFUSABLE_CYRILLIC
+            look_alike = (
+                _CONFUSABLE_LATIN if alphabet.script == "CYRILLIC" else _CONFUSABLE_CYRILLIC
+            )
             (spoofed if all(c in look_alike for c in other) else mixed).append(word)
             continue
         foreign.update(c.lower() for c in word if not _in_alphabet(c, alphabet))
@@ -290,7 +292,7 @@ def check_double_words(msgid: str, msgstr: str, language: str) -> Iterator[Findi
     source = {m.group(1).lower() for m in _DOUBLE_WORD.finditer(msgid)}
     for match in _DOUBLE_WORD.finditer(msgstr):
         word = match.group(1).lower()
-        if word not in valid and word not in source and match.group(1) == match.group(3):
+        if word not in valid and word not in source:
             yield Finding("double-word", "warning", f"'{match.group(1)}' is repeated")
             return
 

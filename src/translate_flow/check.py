@@ -1,0 +1,392 @@
+"""`translate-flow check`: completeness and quality of the catalogs, for CI and editors.
+
+Owns the numbers a gate is decided on and the findings behind them: per catalog, messages
+and source words by state (complete, failing a check, machine draft, memory match, fuzzy
+after an English edit, untranslated, obsolete), the quality findings of every reviewed
+entry as `Problem` values pointing at its msgid line, the stale-catalog gates (what
+`extract` or `update` would change) and the `min-complete` gate per language. Returns a
+`CheckReport`; printing and exit statuses belong to `cli`, the output formats to `report`.
+
+"Complete" counts what `build` publishes and nothing more: a translated, non-fuzzy entry
+that passes every error-level check. Fuzzy entries never count (sphinx-intl and pybabel
+overstate completeness by counting them), and neither does a copy of the English.
+The rst checks come from `validate` (the build's own publication gate), the text checks
+from `quality`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from babel import Locale
+from babel.messages.plurals import get_plural
+
+from translate_flow.archive import find_issues
+from translate_flow.catalogs import (
+    declared_nplurals,
+    entry_origin,
+    load_catalog,
+    msgid_line,
+    plural_forms,
+)
+from translate_flow.config import Config
+from translate_flow.errors import CatalogError, Level, Problem
+from translate_flow.quality import Finding, check_text, is_unchanged, word_count
+
+# Disjoint states of a catalog entry; "reviewed" is complete + failing.
+CATEGORIES = ("complete", "failing", "machine", "memory", "fuzzy", "untranslated", "obsolete")
+Category = Literal["complete", "failing", "machine", "memory", "fuzzy", "untranslated", "obsolete"]
+Unit = Literal["words", "messages"]
+
+# Below this many articles, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 24
+
+# Extracted comments (`#.`) of messages that build never parses as rst.
+_PLAIN_KINDS = {"image alt text": "image", "document title metadata": "document"}
+
+
+@dataclass
+class Counts:
+    """Messages and source words per state, for one catalog or a sum of catalogs."""
+
+    messages: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+    words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+
+    def add(self, category: Category, words: int) -> None:
+        self.messages[category] += 1
+        self.words[category] += words
+
+    def merge(self, other: Counts) -> None:
+        for category in CATEGORIES:
+            self.messages[category] += other.messages[category]
+            self.words[category] += other.words[category]
+
+    def total(self, unit: Unit) -> int:
+        """Every current message (obsolete ones are history, not part of the article)."""
+        counts = self.words if unit == "words" else self.messages
+        return sum(counts[c] for c in CATEGORIES if c != "obsolete")
+
+    def count(self, category: str, unit: Unit) -> int:
+        counts = self.words if unit == "words" else self.messages
+        if category == "reviewed":
+            return counts["complete"] + counts["failing"]
+        return counts[category]
+
+    def percent(self, unit: Unit) -> float:
+        """Share of complete messages or words; an empty catalog is complete."""
+        total = self.total(unit)
+        return 100.0 * self.count("complete", unit) / total if total else 100.0
+
+
+@dataclass(frozen=True)
+class CatalogReport:
+    language: str
+    issue: str
+    article: str
+    path: str  # the PO file, relative to the project
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    language: str
+    name: str  # English name, from Babel
+    min_complete: float
+    counts: Counts
+    catalogs: tuple[CatalogReport, ...]
+
+    @property
+    def passed(self) -> bool:
+        return self.counts.percent("words") >= self.min_complete
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    languages: tuple[LanguageReport, ...]
+    problems: tuple[Problem, ...]
+    strict: bool
+
+    @property
+    def passed(self) -> bool:
+        return not any(p.level == "error" for p in self.problems)
+
+    @property
+    def status(self) -> int:
+        """0 when every gate passes and no error-level check failed, else 1."""
+        return 0 if self.passed else 1
+
+
+# -- the stage ------------------------------------------------------------------------------
+
+
+def check(
+    config: Config,
+    *,
+    languages: tuple[str, ...],
+    min_complete: float | None = None,
+    strict: bool = False,
+    jobs: int | None = None,
+) -> CheckReport:
+    """Check every catalog of `languages`; `min_complete` overrides the configured gate."""
+    from translate_flow import pipeline
+
+    issues, layout = find_issues(config)
+    problems: list[Problem] = [p for p in layout if p.level != "info"]
+    problems.extend(pipeline.stale_templates(config, jobs=jobs))
+    articles = [(d.issue, d.name) for issue in issues for d in issue.documents]
+    catalogs: dict[str, list[CatalogReport]] = {language: [] for language in languages}
+    for outcomes in _check_articles(config, articles, languages, jobs):
+        for report, found in outcomes:
+            catalogs[report.language].append(report)
+            problems.extend(found)
+    results = []
+    for language in languages:
+        result = _language_report(config, language, catalogs[language], min_complete)
+        results.append(result)
+        if not result.passed:
+            problems.append(_gate_problem(config, result))
+    if strict:
+        problems = [_strict(p) for p in problems]
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    return CheckReport(tuple(results), tuple(problems), strict)
+
+
+def _language_report(
+    config: Config, language: str, catalogs: list[CatalogReport], min_complete: float | None
+) -> LanguageReport:
+    counts = Counts()
+    for catalog in catalogs:
+        counts.merge(catalog.counts)
+    required = config.min_complete_for(language) if min_complete is None else min_complete
+    return LanguageReport(
+        language=language,
+        name=Locale.parse(language).english_name or language,
+        min_complete=required,
+        counts=counts,
+        catalogs=tuple(catalogs),
+    )
+
+
+def _gate_problem(config: Config, result: LanguageReport) -> Problem:
+    percent = floor_percent(result.counts.percent("words"))
+    return Problem(
+        config.relative(config.catalog_dir(result.language)),
+        None,
+        "error",
+        f"{result.name} is {percent:.1f}% complete by words, below the required "
+        f"{result.min_complete:g}%; review the machine drafts and fuzzy entries "
+        f"(`translate-flow check -l {result.language} -v` lists them by article)",
+        "min-complete",
+    )
+
+
+def floor_percent(value: float) -> float:
+    """Rounded down to one decimal, so 79.96% never shows as a passing 80.0%."""
+    return int(value * 10) / 10
+
+
+def _strict(problem: Problem) -> Problem:
+    if problem.level != "warning":
+        return problem
+    return Problem(problem.path, problem.line, "error", problem.message, problem.check)
+
+
+# -- catalogs, in parallel by article --------------------------------------------------------
+
+Outcome = tuple[CatalogReport, list[Problem]]
+
+
+def _check_articles(
+    config: Config,
+    articles: list[tuple[str, str]],
+    languages: tuple[str, ...],
+    jobs: int | None,
+) -> Iterator[list[Outcome]]:
+    # One task is one article in every language, so its msgids are parsed once per process.
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(articles) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, min(32, len(articles) // (workers * 4)))
+            yield from pool.map(
+                _check_article,
+                [config] * len(articles),
+                articles,
+                [languages] * len(articles),
+                chunksize=chunk,
+            )
+    else:
+        for article in articles:
+            yield _check_article(config, article, languages)
+
+
+def _check_article(
+    config: Config, article: tuple[str, str], languages: tuple[str, ...]
+) -> list[Outcome]:
+    issue, name = article
+    return [check_catalog(config, language=lang, issue=issue, article=name) for lang in languages]
+
+
+def check_catalog(config: Config, *, language: str, issue: str, article: str) -> Outcome:
+    """Counts and findings of one article's catalog in one language."""
+    path = config.po_path(language, issue, article)
+    where = config.relative(path)
+    counts = Counts()
+    problems: list[Problem] = []
+    report = CatalogReport(language, issue, article, where, counts)
+    if not path.is_file():
+        _count_template(config, issue, article, counts)
+        if counts.total("messages"):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "error",
+                    f"no catalog for this article; run `translate-flow update -l {language}`",
+                    "stale-catalog",
+                )
+            )
+        return report, problems
+    try:
+        po = load_catalog(path)
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except CatalogError as err:
+        _count_template(config, issue, article, counts)
+        problems.append(Problem(where, err.line, "error", err.message, "catalog"))
+        return report, problems
+    problems.extend(_header_problems(po, language, where))
+    nplurals = declared_nplurals(po)
+    for entry in po:
+        words = word_count(entry.msgid)
+        if entry.obsolete:
+            counts.add("obsolete", words)
+            continue
+        category, found = _check_entry(entry, language, nplurals)
+        counts.add(category, words)
+        if found:
+            line = msgid_line(entry, lines)
+            problems.extend(Problem(where, line, f.level, f.message, f.check) for f in found)
+    return report, problems
+
+
+def _count_template(config: Config, issue: str, article: str, counts: Counts) -> None:
+    """A missing or unreadable catalog: everything in the template is untranslated."""
+    try:
+        pot = load_catalog(config.pot_path(issue, article))
+    except CatalogError:
+        return
+    for entry in pot:
+        if not entry.obsolete:
+            counts.add("untranslated", word_count(entry.msgid))
+
+
+def _header_problems(po: object, language: str, where: str) -> list[Problem]:
+    declared = declared_nplurals(po)
+    expected = get_plural(language).num_plurals
+    if declared is None or declared == expected:
+        return []
+    return [
+        Problem(
+            where,
+            None,
+            "warning",
+            f"the header declares nplurals={declared}, but {language} has {expected} plural "
+            "forms (CLDR); run `translate-flow update` to restore the standard Plural-Forms",
+            "plural-forms",
+        )
+    ]
+
+
+def _check_entry(
+    entry: object, language: str, nplurals: int | None
+) -> tuple[Category, list[Finding]]:
+    origin = entry_origin(entry)
+    if origin != "reviewed":
+        return origin, []
+    msgid: str = entry.msgid  # type: ignore[attr-defined]
+    if entry.msgid_plural:  # type: ignore[attr-defined]
+        findings = _plural_findings(entry, language, nplurals)
+    else:
+        msgstr: str = entry.msgstr  # type: ignore[attr-defined]
+        findings = list(check_text(msgid, msgstr, language))
+        if not msgstr.strip() or is_unchanged(msgid, msgstr):
+            return "untranslated", findings
+        findings.extend(markup_findings(msgid, msgstr, kind=_kind(entry)))
+    failing = any(f.level == "error" for f in findings)
+    return ("failing" if failing else "complete"), findings
+
+
+def _plural_findings(entry: object, language: str, nplurals: int | None) -> list[Finding]:
+    forms = plural_forms(entry)
+    findings: list[Finding] = []
+    if nplurals is not None and len(forms) != nplurals:
+        findings.append(
+            Finding(
+                "plural-forms",
+                "error",
+                f"{len(forms)} plural forms where the header declares nplurals={nplurals}",
+            )
+        )
+    sources = [entry.msgid] + [entry.msgid_plural] * (len(forms) - 1)  # type: ignore[attr-defined]
+    for source, form in zip(sources, forms, strict=True):
+        if not form.strip():
+            findings.append(Finding("plural-forms", "error", "a plural form is empty"))
+            continue
+        findings.extend(f for f in check_text(source, form, language) if f.check != "numbers")
+        findings.extend(markup_findings(source, form, kind="paragraph"))
+    return findings
+
+
+def _kind(entry: object) -> str:
+    """The node kind build checks the entry as: plain text for alt texts and metadata."""
+    kinds = [line for line in (entry.comment or "").split("\n") if line]  # type: ignore[attr-defined]
+    plain = [_PLAIN_KINDS.get(kind) for kind in kinds]
+    if kinds and all(plain):
+        return str(plain[0])
+    return "paragraph"
+
+
+# -- markup: validate's verdict, with a fast path for plain prose -----------------------------
+
+# Anything that can start inline markup, a standalone link, a block construct or a character
+# validate refuses. A text with none of these parses as one paragraph of plain text.
+_MARKUP_CHARS = re.compile(
+    r"[*`_|\[\]\\@<>\n\r\t\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+    r"|:\S"
+)
+_BLOCK_START = re.compile(r"^(?:[^\w«\"“„'‘(]|\(?(?:\d+|[a-zA-Z]|[ivxlcdmIVXLCDM]+|#)[.)](?:\s|$))")
+_PLAIN_LIMIT = 5000
+
+
+@lru_cache(maxsize=65536)
+def is_plain(text: str) -> bool:
+    """Whether `text` is certainly one paragraph of plain text for docutils."""
+    return (
+        bool(text)
+        and len(text) < _PLAIN_LIMIT
+        and _MARKUP_CHARS.search(text) is None
+        and _BLOCK_START.match(text) is None
+        and not text.endswith("::")
+    )
+
+
+def markup_findings(msgid: str, msgstr: str, *, kind: str) -> list[Finding]:
+    """rst validity and markup parity, from `validate`: errors block publication."""
+    if is_plain(msgstr) and is_plain(msgid):
+        return []  # nothing to parse wrong, no markup to lose
+    from translate_flow import validate
+
+    findings = [
+        Finding(reason.check, "error", reason.message)
+        for reason in validate.validate(msgid=msgid, msgstr=msgstr, kind=kind)
+    ]
+    return findings
+
+
+def iter_problems(reports: Iterable[Problem], level: Level) -> Iterator[Problem]:
+    return (p for p in reports if p.level == level)

@@ -331,7 +331,8 @@ def word_count(text: str) -> int:
     return len(_WORDS.findall(text))
 
 
-_WORDS = re.compile(r"[^\W_]+(?:['’ʻ-][^\W_]+)*")
+# `1,500` and `2.5` are one word each, `2-3` and `co-operation` too.
+_WORDS = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’ʻ-][^\W_]+)*")
 
 
 def check_text(msgid: str, msgstr: str, language: str) -> list[Finding]:

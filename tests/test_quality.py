@@ -46,7 +46,11 @@ def test_numbers_in_the_languages_own_notation_pass(msgid: str, msgstr: str, lan
 @pytest.mark.parametrize(
     ("msgid", "msgstr", "expected"),
     [
-        ("About 1,500 experts.", "Около 1 600 экспертов.", "missing 1,500; not in the English 1 600"),
+        (
+            "About 1,500 experts.",
+            "Около 1 600 экспертов.",
+            "missing 1,500; not in the English 1 600",
+        ),
         ("It cost US$1.5 million.", "Это стоило 15 млн долларов.", "missing 1.5"),
         ("On 17 December 2009.", "Декабрь 2009 года.", "missing 17"),
         ("In December.", "В декабре 2010 года.", "not in the English 2010"),

@@ -16,17 +16,22 @@ from `quality`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
+import babel
 from babel import Locale
 from babel.messages.plurals import get_plural
 
+from translate_flow import __version__
 from translate_flow.archive import find_issues
 from translate_flow.catalogs import (
     declared_nplurals,
@@ -36,7 +41,8 @@ from translate_flow.catalogs import (
     plural_forms,
 )
 from translate_flow.config import Config
-from translate_flow.errors import CatalogError, Level, Problem
+from translate_flow.errors import CatalogError, Problem
+from translate_flow.files import write_atomic
 from translate_flow.quality import Finding, check_text, is_unchanged, word_count
 
 # Disjoint states of a catalog entry; "reviewed" is complete + failing.
@@ -140,10 +146,33 @@ def check(
     problems: list[Problem] = [p for p in layout if p.level != "info"]
     problems.extend(pipeline.stale_templates(config, jobs=jobs))
     articles = [(d.issue, d.name) for issue in issues for d in issue.documents]
+    cache = _CheckCache.load(config.root / pipeline.CACHE_DIR / CACHE_FILE)
+    outcomes: dict[tuple[str, str, str], Outcome] = {}
+    tasks: list[Task] = []
+    for issue, name in articles:
+        todo = []
+        for language in languages:
+            path = config.po_path(language, issue, name)
+            cached = cache.lookup(config.relative(path), _digest(path))
+            if cached is None:
+                todo.append(language)
+            else:
+                outcomes[language, issue, name] = cached
+        if todo:
+            tasks.append((issue, name, tuple(todo)))
+    for done in _check_articles(config, tasks, jobs):
+        for outcome in done:
+            report = outcome[0]
+            outcomes[report.language, report.issue, report.article] = outcome
+            cache.store(
+                outcome, _digest(config.po_path(report.language, report.issue, report.article))
+            )
+    cache.save()
     catalogs: dict[str, list[CatalogReport]] = {language: [] for language in languages}
-    for outcomes in _check_articles(config, articles, languages, jobs):
-        for report, found in outcomes:
-            catalogs[report.language].append(report)
+    for language in languages:
+        for issue, name in articles:
+            report, found = outcomes[language, issue, name]
+            catalogs[language].append(report)
             problems.extend(found)
     results = []
     for language in languages:
@@ -202,33 +231,23 @@ def _strict(problem: Problem) -> Problem:
 Outcome = tuple[CatalogReport, list[Problem]]
 
 
-def _check_articles(
-    config: Config,
-    articles: list[tuple[str, str]],
-    languages: tuple[str, ...],
-    jobs: int | None,
-) -> Iterator[list[Outcome]]:
+Task = tuple[str, str, tuple[str, ...]]  # issue, article, languages
+
+
+def _check_articles(config: Config, tasks: list[Task], jobs: int | None) -> Iterator[list[Outcome]]:
     # One task is one article in every language, so its msgids are parsed once per process.
     workers = jobs or os.cpu_count() or 1
-    if workers > 1 and len(articles) >= PARALLEL_THRESHOLD:
+    if workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, min(32, len(articles) // (workers * 4)))
-            yield from pool.map(
-                _check_article,
-                [config] * len(articles),
-                articles,
-                [languages] * len(articles),
-                chunksize=chunk,
-            )
+            chunk = max(1, min(16, len(tasks) // (workers * 4)))
+            yield from pool.map(_check_article, [config] * len(tasks), tasks, chunksize=chunk)
     else:
-        for article in articles:
-            yield _check_article(config, article, languages)
+        for task in tasks:
+            yield _check_article(config, task)
 
 
-def _check_article(
-    config: Config, article: tuple[str, str], languages: tuple[str, ...]
-) -> list[Outcome]:
-    issue, name = article
+def _check_article(config: Config, task: Task) -> list[Outcome]:
+    issue, name, languages = task
     return [check_catalog(config, language=lang, issue=issue, article=name) for lang in languages]
 
 
@@ -285,7 +304,7 @@ def _count_template(config: Config, issue: str, article: str, counts: Counts) ->
             counts.add("untranslated", word_count(entry.msgid))
 
 
-def _header_problems(po: object, language: str, where: str) -> list[Problem]:
+def _header_problems(po: Any, language: str, where: str) -> list[Problem]:
     declared = declared_nplurals(po)
     expected = get_plural(language).num_plurals
     if declared is None or declared == expected:
@@ -302,17 +321,15 @@ def _header_problems(po: object, language: str, where: str) -> list[Problem]:
     ]
 
 
-def _check_entry(
-    entry: object, language: str, nplurals: int | None
-) -> tuple[Category, list[Finding]]:
+def _check_entry(entry: Any, language: str, nplurals: int | None) -> tuple[Category, list[Finding]]:
     origin = entry_origin(entry)
     if origin != "reviewed":
         return origin, []
-    msgid: str = entry.msgid  # type: ignore[attr-defined]
-    if entry.msgid_plural:  # type: ignore[attr-defined]
+    msgid: str = entry.msgid
+    if entry.msgid_plural:
         findings = _plural_findings(entry, language, nplurals)
     else:
-        msgstr: str = entry.msgstr  # type: ignore[attr-defined]
+        msgstr: str = entry.msgstr
         findings = list(check_text(msgid, msgstr, language))
         if not msgstr.strip() or is_unchanged(msgid, msgstr):
             return "untranslated", findings
@@ -321,7 +338,7 @@ def _check_entry(
     return ("failing" if failing else "complete"), findings
 
 
-def _plural_findings(entry: object, language: str, nplurals: int | None) -> list[Finding]:
+def _plural_findings(entry: Any, language: str, nplurals: int | None) -> list[Finding]:
     forms = plural_forms(entry)
     findings: list[Finding] = []
     if nplurals is not None and len(forms) != nplurals:
@@ -332,7 +349,7 @@ def _plural_findings(entry: object, language: str, nplurals: int | None) -> list
                 f"{len(forms)} plural forms where the header declares nplurals={nplurals}",
             )
         )
-    sources = [entry.msgid] + [entry.msgid_plural] * (len(forms) - 1)  # type: ignore[attr-defined]
+    sources = [entry.msgid] + [entry.msgid_plural] * (len(forms) - 1)
     for source, form in zip(sources, forms, strict=True):
         if not form.strip():
             findings.append(Finding("plural-forms", "error", "a plural form is empty"))
@@ -342,13 +359,91 @@ def _plural_findings(entry: object, language: str, nplurals: int | None) -> list
     return findings
 
 
-def _kind(entry: object) -> str:
+def _kind(entry: Any) -> str:
     """The node kind build checks the entry as: plain text for alt texts and metadata."""
-    kinds = [line for line in (entry.comment or "").split("\n") if line]  # type: ignore[attr-defined]
+    kinds = [line for line in (entry.comment or "").split("\n") if line]
     plain = [_PLAIN_KINDS.get(kind) for kind in kinds]
     if kinds and all(plain):
         return str(plain[0])
     return "paragraph"
+
+
+# -- the cache: catalogs unchanged since the last check are not read again ------------------
+
+CACHE_FILE = "check.json"
+
+# The modules whose code decides a catalog's outcome: a change to any of them empties the cache.
+_FINGERPRINTED = ("check.py", "quality.py", "validate.py", "markup.py", "catalogs.py", "rst.py")
+
+
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    import docutils
+
+    package = Path(__file__).parent
+    digest = hashlib.sha1(f"{__version__} {docutils.__version__} {babel.__version__}".encode())
+    for name in _FINGERPRINTED:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class _CheckCache:
+    """Per catalog: the digest of the PO file at the last check, its counts and findings.
+
+    Only catalogs that were read are stored; a missing or unreadable one is checked again.
+    """
+
+    def __init__(self, path: Path, entries: dict[str, dict[str, Any]]):
+        self.path = path
+        self.entries = entries
+        self.changed = False
+
+    @classmethod
+    def load(cls, path: Path) -> _CheckCache:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(path, {})
+        if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint():
+            return cls(path, {})
+        catalogs = data.get("catalogs")
+        return cls(path, catalogs if isinstance(catalogs, dict) else {})
+
+    def lookup(self, where: str, digest: str | None) -> Outcome | None:
+        entry = self.entries.get(where)
+        if digest is None or entry is None or entry.get("digest") != digest:
+            return None
+        counts = Counts(messages=dict(entry["messages"]), words=dict(entry["words"]))
+        report = CatalogReport(entry["language"], entry["issue"], entry["article"], where, counts)
+        return report, [Problem(**problem) for problem in entry["problems"]]
+
+    def store(self, outcome: Outcome, digest: str | None) -> None:
+        report, problems = outcome
+        if digest is None or any(p.check in ("catalog", "stale-catalog") for p in problems):
+            self.entries.pop(report.path, None)
+            return
+        self.entries[report.path] = {
+            "digest": digest,
+            "language": report.language,
+            "issue": report.issue,
+            "article": report.article,
+            "messages": report.counts.messages,
+            "words": report.counts.words,
+            "problems": [problem.__dict__ for problem in problems],
+        }
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            data = {"fingerprint": _fingerprint(), "catalogs": self.entries}
+            write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
 # -- markup: validate's verdict, with a fast path for plain prose -----------------------------
@@ -386,7 +481,3 @@ def markup_findings(msgid: str, msgstr: str, *, kind: str) -> list[Finding]:
         for reason in validate.validate(msgid=msgid, msgstr=msgstr, kind=kind)
     ]
     return findings
-
-
-def iter_problems(reports: Iterable[Problem], level: Level) -> Iterator[Problem]:
-    return (p for p in reports if p.level == level)

@@ -7,6 +7,8 @@ of inline constructs that machine translation, the build and the checks compare.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +59,8 @@ def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
 
     Returns (inline nodes, docutils problems, whether it was one plain paragraph).
     """
-    settings = settings_from(FRAGMENT_SETTINGS)
+    # Building docutils' settings costs more than parsing a paragraph: once per process.
+    settings = copy.copy(_fragment_settings())
     document = docutils.utils.new_document("<translation>", settings)
     found: list[str] = []
     document.reporter.attach_observer(lambda msg: found.append(system_message_text(msg)))
@@ -70,6 +73,11 @@ def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
         if text_of not in found:
             found.append(text_of)
     return inline, found, single
+
+
+@functools.cache
+def _fragment_settings() -> Any:
+    return settings_from(FRAGMENT_SETTINGS)
 
 
 def inline_markup(text: str) -> InlineMarkup:

@@ -68,8 +68,9 @@ ALPHABETS: dict[str, Alphabet] = {
 _CONFUSABLE_LATIN = set("aceopxyikmtbhsjABCEHIKMOPTXYSJ")
 _CONFUSABLE_CYRILLIC = set("асеорхуікмтвнѕјАВСЕНІКМОРТХУЅЈ")
 
-# Invisible characters that change how a text reads or where it links (reliability #18).
-_INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# Zero-width characters that split a word invisibly (`pay\u200bpal`); bidi and other control
+# characters are refused by `validate`.
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DOUBLE_WORD = re.compile(r"\b([^\W\d_]+)(\s+)(\1)\b", re.IGNORECASE)
@@ -194,7 +195,7 @@ def check_script(msgstr: str, language: str) -> Iterator[Finding]:
         codes = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE.findall(msgstr)})
         yield Finding("script", "error", f"invisible control characters {', '.join(codes)}")
     alphabet = ALPHABETS.get(language)
-    if alphabet is None:
+    if alphabet is None or _only_known_letters(msgstr, alphabet):
         return
     foreign: set[str] = set()
     mixed: list[str] = []
@@ -229,6 +230,22 @@ def check_script(msgstr: str, language: str) -> Iterator[Finding]:
     if foreign:
         letters = " ".join(sorted(foreign))
         yield Finding("script", "warning", f"letters outside the {name} alphabet: {letters}")
+
+
+# A Cyrillic letter next to a Latin one: the only way a word can mix the two scripts.
+_MIXED = re.compile(r"[\u0400-\u04ff][A-Za-z\u00c0-\u024f]|[A-Za-z\u00c0-\u024f][\u0400-\u04ff]")
+
+
+@cache
+def _known_letters(alphabet: Alphabet) -> frozenset[str]:
+    letters = set(alphabet.letters) | {c.upper() for c in alphabet.letters} | set(_LATIN.upper())
+    return frozenset(letters | set(_LATIN))
+
+
+def _only_known_letters(msgstr: str, alphabet: Alphabet) -> bool:
+    """The common case, decided fast: every letter is the language's or ASCII, no mixed word."""
+    known = _known_letters(alphabet)
+    return all(c in known or not c.isalpha() for c in set(msgstr)) and not _MIXED.search(msgstr)
 
 
 def _in_alphabet(char: str, alphabet: Alphabet) -> bool:

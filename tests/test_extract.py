@@ -138,3 +138,29 @@ def test_parallel_extraction_gives_the_same_templates(tmp_path: Path) -> None:
 def test_no_project_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", "--project", str(tmp_path)]) == 2
     assert "pyproject.toml does not exist" in capsys.readouterr().err
+
+
+def test_severe_docutils_error_keeps_the_old_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path, {"source/i/a.rst": "Title\n=====\n\nText.\n"})
+    assert main(["extract", "--project", str(project)]) == 0
+    pot = project / "locale" / "templates" / "i" / "a.pot"
+    before = pot.read_bytes()
+    broken = "Title\n=====\n\n.. csv-table:: Figures\n   :file: missing.csv\n"
+    (project / "source" / "i" / "a.rst").write_text(broken, encoding="utf-8")
+    assert main(["extract", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert 'source/i/a.rst:4: error: severe: Problems with "csv-table" directive path:' in err
+    assert "not extracted; its template is unchanged" in err
+    assert pot.read_bytes() == before
+
+
+def test_pathologically_nested_article_does_not_stop_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nested = "".join("  " * depth + "- item\n\n" for depth in range(300))
+    project = make_project(tmp_path, {"source/i/a.rst": nested, "source/i/b.rst": "Fine.\n"})
+    assert main(["extract", "--project", str(project), "--jobs", "1"]) == 1
+    assert "source/i/a.rst: error: severe: docutils gave up" in capsys.readouterr().err
+    assert (project / "locale" / "templates" / "i" / "b.pot").is_file()

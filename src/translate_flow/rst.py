@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import docutils
 import docutils.frontend
 import docutils.io
 import docutils.utils
@@ -160,9 +161,14 @@ def read_article(path: Path, *, source_name: str) -> ParsedArticle:
         return ParsedArticle([], [problem], severe=True)
     problems: list[Problem] = []
     publisher = _publisher(text, source_path=str(path))
-    document = _read(publisher, problems, source_name)
-    messages = [message for _, message in iter_messages(document)]
-    publisher.apply_transforms()
+    try:
+        document = _read(publisher, problems, source_name)
+        messages = [message for _, message in iter_messages(document)]
+        publisher.apply_transforms()
+    except (RecursionError, docutils.ApplicationError) as err:
+        # Pathological input (nesting thousands deep) must not stop the other articles.
+        problem = Problem(source_name, None, "error", f"severe: docutils gave up: {err!r}")
+        return ParsedArticle([], [*problems, problem], severe=True)
     severe = any("severe" in p.message for p in problems)
     return ParsedArticle(messages, sorted(problems, key=_problem_order), severe)
 

@@ -9,7 +9,7 @@ import polib
 import pytest
 from conftest import make_project
 
-from translate_flow.check import CheckReport, Counts, check, is_plain
+from translate_flow.check import CheckReport, Counts, check, is_plain, markup_findings
 from translate_flow.cli import main
 from translate_flow.config import load_config
 from translate_flow.errors import Problem
@@ -468,3 +468,70 @@ def test_texts_that_may_hold_markup_take_the_full_parse(text: str) -> None:
 
 def test_counts_of_an_empty_catalog_are_complete() -> None:
     assert Counts().percent("words") == 100.0
+
+
+# -- rst validity and markup parity (from validate) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "check_name"),
+    [
+        ("*Жаңа орталық ``CARICC`` ашылды.", "parse-error"),  # unbalanced emphasis
+        ("*Жаңа* орталық ``CARICC``тың қызметкерлері.", "parse-error"),  # suffix glued
+        ("*Жаңа* :evil:`орталық` ``CARICC``.", "parse-error"),  # unknown role
+        ("*Жаңа* орталық ``CARICC``.\n\n.. raw:: html\n\n   <script>", "raw-or-include"),
+        ("*Жаңа* `орталық <javascript:alert(1)>`_ ``CARICC``.", "unsafe-url"),
+    ],
+)
+def test_broken_markup_is_an_error(msgstr: str, check_name: str) -> None:
+    msgid = "The *new* centre opened with ``CARICC`` staff."
+    findings = markup_findings(msgid, msgstr, kind="paragraph")
+    assert check_name in {f.check for f in findings}
+    assert all(f.level == "error" for f in findings if f.check == check_name)
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        "*Жаңа* орталық ``CARICC``\\ тың қызметкерлерімен ашылды.",  # escaped suffix
+        "``CARICC`` қызметкерлерімен *жаңа* орталық ашылды.",  # order changed
+    ],
+)
+def test_correct_markup_passes(msgstr: str) -> None:
+    msgid = "The *new* centre opened with ``CARICC`` staff."
+    assert markup_findings(msgid, msgstr, kind="paragraph") == []
+
+
+def test_dropped_link_or_literal_is_a_parity_warning() -> None:
+    msgid = "Read the `report <https://x.org/a>`_ on ``CARICC`` [#]_."
+    findings = markup_findings(msgid, "Читайте доклад о CARICC [#]_.", kind="paragraph")
+    assert [(f.check, f.level) for f in findings] == [("literals", "warning"), ("urls", "warning")]
+    changed = markup_findings(
+        msgid, "Читайте `доклад <https://evil.example/a>`_ о ``CARICC`` [#]_.", kind="paragraph"
+    )
+    assert [f.message for f in changed] == [
+        "link URLs differ from the msgid: missing https://x.org/a; "
+        "not in the msgid https://evil.example/a"
+    ]
+
+
+def test_alt_text_is_not_parsed_as_rst(tmp_path: Path) -> None:
+    assert markup_findings("A *map* here", "Карта *здесь", kind="image") == []
+
+
+# -- the cache --------------------------------------------------------------------------------------
+
+
+def test_second_run_reuses_unchanged_catalogs_and_rechecks_changed_ones(tmp_path: Path) -> None:
+    project = _complete(_project(tmp_path))
+    first = _report(project)
+    assert (project / ".translate-flow/check.json").is_file()
+    assert _report(project) == first
+    broken = dict(RU)
+    broken["The *new* centre opened with ``CARICC`` staff."] = "*Новый центр."
+    _write_po(project, "ru", broken)
+    again = _report(project)
+    assert again.status == 1
+    assert {p.check for p in again.problems} >= {"parse-error"}
+    assert again.languages[0].counts.count("failing", "messages") == 1
+    assert again.languages[1] == first.languages[1]

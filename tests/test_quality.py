@@ -88,6 +88,12 @@ def test_correct_alphabets_pass() -> None:
     assert list(check_script("Türkmenistanyň hökümeti we ýaşlar", "tk")) == []
 
 
+def test_acronyms_keep_the_letters_of_their_origin() -> None:
+    assert list(check_script("Маркази ЦАРИКЦ дар Алмаато", "tg")) == []
+    (finding,) = check_script("Федерациця", "tg")
+    assert finding.message == "letters outside the Tajik alphabet: ц (in 'Федерациця')"
+
+
 def test_letters_of_another_alphabet_are_a_warning() -> None:
     (kazakh_in_russian,) = check_script("Қазақстан", "ru")
     assert kazakh_in_russian.level == "warning"

@@ -471,13 +471,19 @@ def is_plain(text: str) -> bool:
 
 
 def markup_findings(msgid: str, msgstr: str, *, kind: str) -> list[Finding]:
-    """rst validity and markup parity, from `validate`: errors block publication."""
+    """rst validity and markup parity, from `validate`.
+
+    What the build refuses is an error; markup of the msgid the translation dropped (a link,
+    a footnote reference, a literal) is a warning, since the build publishes it all the same.
+    """
     if is_plain(msgstr) and is_plain(msgid):
         return []  # nothing to parse wrong, no markup to lose
     from translate_flow import validate
 
-    findings = [
-        Finding(reason.check, "error", reason.message)
-        for reason in validate.validate(msgid=msgid, msgstr=msgstr, kind=kind)
-    ]
+    verdict = validate.check_translation(msgid=msgid, msgstr=msgstr, kind=kind)
+    findings = [Finding(reason.check, "error", reason.message) for reason in verdict.reasons]
+    findings.extend(
+        Finding(reason.check, "warning", reason.message)
+        for reason in validate.missing_markup(msgid=msgid, verdict=verdict)
+    )
     return findings

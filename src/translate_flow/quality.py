@@ -197,7 +197,7 @@ def check_script(msgstr: str, language: str) -> Iterator[Finding]:
     alphabet = ALPHABETS.get(language)
     if alphabet is None or _only_known_letters(msgstr, alphabet):
         return
-    foreign: set[str] = set()
+    foreign: dict[str, str] = {}  # letter → the first word it is in
     mixed: list[str] = []
     spoofed: list[str] = []
     for match in _LETTERS.finditer(unicodedata.normalize("NFC", msgstr)):
@@ -211,7 +211,11 @@ def check_script(msgstr: str, language: str) -> Iterator[Finding]:
             )
             (spoofed if all(c in look_alike for c in other) else mixed).append(word)
             continue
-        foreign.update(c.lower() for c in word if not _in_alphabet(c, alphabet))
+        if len(word) > 1 and word.isupper():
+            continue  # acronyms keep the letters of their origin (ЦАРИКЦ in Tajik, СНГ)
+        for char in word:
+            if not _in_alphabet(char, alphabet):
+                foreign.setdefault(char.lower(), word)
     name = Locale.parse(language).english_name
     if spoofed:
         yield Finding(
@@ -228,8 +232,11 @@ def check_script(msgstr: str, language: str) -> Iterator[Finding]:
             "if a suffix follows a Latin name, join it with a hyphen",
         )
     if foreign:
+        words = _quote(list(foreign.values())[:3])
         letters = " ".join(sorted(foreign))
-        yield Finding("script", "warning", f"letters outside the {name} alphabet: {letters}")
+        yield Finding(
+            "script", "warning", f"letters outside the {name} alphabet: {letters} (in {words})"
+        )
 
 
 # A Cyrillic letter next to a Latin one: the only way a word can mix the two scripts.

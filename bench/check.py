@@ -37,13 +37,12 @@ from translate_flow.config import load_config
 
 LANGUAGES = ("ru", "kk", "ky", "tg", "uz", "tk")
 
-_CYRILLIC = dict(
-    zip(
-        "abcdefghijklmnopqrstuvwxyz",
-        "а б к д е ф г х и ж к л м н о п к р с т у в в кс ы з".split(),
-        strict=True,
+_CYRILLIC = {
+    latin: cyrillic
+    for latin, cyrillic in zip(
+        "abcdefghijklmnopqrstuvwxyz", "абкдефгхижклмнопкрстуввxыз", strict=True
     )
-)
+} | {"x": "кс"}
 # Spans whose bytes a translation keeps: literals, links, references, roles, substitutions.
 _KEEP = re.compile(r"``.+?``|`[^`]+`_{1,2}|\[[^\]]*\]_|:\w+:`[^`]+`|\|[^|]+\||https?://\S+")
 

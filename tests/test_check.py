@@ -519,7 +519,7 @@ def test_alt_text_is_not_parsed_as_rst(tmp_path: Path) -> None:
     assert markup_findings("A *map* here", "Карта *здесь", kind="image") == []
 
 
-# -- the cache --------------------------------------------------------------------------------------
+# -- the cache ------------------------------------------------------------------------------
 
 
 def test_second_run_reuses_unchanged_catalogs_and_rechecks_changed_ones(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # The whole pipeline on the sample issue, into output/.
 demo: $(STAMP)
 	$(BIN)/translate-flow extract
+	-$(BIN)/translate-flow check
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest
@@ -30,6 +31,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/check.py
 
 clean:
 	rm -rf $(VENV) output .translate-flow .pytest_cache .mypy_cache .ruff_cache

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import docutils.statemachine
 import docutils.utils
 from docutils import nodes
-from docutils.parsers.rst import Parser
+from docutils.parsers.rst import Parser, roles, states
 
 from translate_flow.rst import SOURCE_SETTINGS, settings_from, system_message_text
 
@@ -64,7 +65,7 @@ def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
     document = docutils.utils.new_document("<translation>", settings)
     found: list[str] = []
     document.reporter.attach_observer(lambda msg: found.append(system_message_text(msg)))
-    Parser().parse(text, document)
+    _FragmentParser.shared().parse(text, document)
     children = [child for child in document.children if not isinstance(child, nodes.system_message)]
     single = len(children) == 1 and type(children[0]) is nodes.paragraph
     inline = list(children[0].children) if single else []
@@ -73,6 +74,52 @@ def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
         if text_of not in found:
             found.append(text_of)
     return inline, found, single
+
+
+class _FragmentParser(Parser):  # type: ignore[misc]
+    """docutils' rst parser, keeping its state machine from one fragment to the next.
+
+    Building the machine (some 15 states, each compiling its transitions) costs as much as
+    parsing a short paragraph; checks and builds parse tens of thousands of fragments.
+    The body is `Parser.parse` of docutils 0.21–0.23 with the machine made once.
+    """
+
+    _shared: _FragmentParser | None = None
+
+    @classmethod
+    def shared(cls) -> _FragmentParser:
+        if cls._shared is None:
+            cls._shared = cls()
+        return cls._shared
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        self.setup_parse(inputstring, document)
+        self.document.settings.setdefault("tab_width", 8)
+        self.document.settings.setdefault("syntax_highlight", "long")
+        machine = getattr(self, "_machine", None)
+        if machine is None:
+            machine = states.RSTStateMachine(
+                state_classes=self.state_classes,
+                initial_state=self.initial_state,
+                debug=document.reporter.debug_flag,
+            )
+        self._machine = None  # a parse that raises leaves no half-used machine behind
+        self.statemachine = machine
+        lines = docutils.statemachine.string2lines(
+            inputstring, tab_width=document.settings.tab_width, convert_whitespace=True
+        )
+        limit = document.settings.line_length_limit
+        too_long = next((n for n, line in enumerate(lines, 1) if len(line) > limit), None)
+        if too_long is not None:
+            document.append(
+                document.reporter.error(f"Line {too_long} exceeds the line-length-limit.")
+            )
+        else:
+            machine.run(lines, document, inliner=self.inliner)
+        if "" in roles._roles:
+            del roles._roles[""]
+        self.finish_parse()
+        self._machine = machine
 
 
 @functools.cache

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck clean bench
+.PHONY: demo test lint typecheck clean bench bench-mt
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # The whole pipeline on the sample issue, into output/.
 demo: $(STAMP)
 	$(BIN)/translate-flow extract
+	$(BIN)/translate-flow build
 	-$(BIN)/translate-flow check
+	@echo "open output/index.html (Russian edition: output/ru/2009-12/index.html)"
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest
@@ -31,7 +33,12 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/build.py
 	$(BIN)/python bench/check.py
+
+# Machine translation throughput (builds a base-size model once into build/bench/).
+bench-mt: $(STAMP)
+	$(BIN)/python bench/mt.py
 
 clean:
 	rm -rf $(VENV) output .translate-flow .pytest_cache .mypy_cache .ruff_cache

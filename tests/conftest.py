@@ -65,3 +65,19 @@ def assert_golden(actual: str, expected_path: Path, update: bool) -> None:
     assert expected_path.is_file(), f"{expected_path} is missing: run pytest --update-golden"
     expected = expected_path.read_text(encoding="utf-8")
     assert actual == expected, f"{expected_path} differs; if intended, run pytest --update-golden"
+
+
+@pytest.fixture(scope="session")
+def argos_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Real .argosmodel files (en→ru transliterating, ru→ky), built once per session."""
+    from support.argos_package import EN_RU, RU_KY, build_package
+
+    folder = tmp_path_factory.mktemp("argos-packages")
+    return {"en_ru": build_package(folder, EN_RU), "ru_ky": build_package(folder, RU_KY)}
+
+
+@pytest.fixture(autouse=True)
+def no_user_argos_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never find the packages of whoever runs the tests: argostranslate's folder is empty."""
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "argos-packages"))
+    monkeypatch.setenv("ARGOS_INTRA_THREADS", "1")

@@ -28,6 +28,9 @@ WRAP_WIDTH = 79
 # Provenance of drafts, kept in translator comments because GNU tools drop unknown `#,` flags.
 MT_COMMENT = "machine-translation:"
 TM_COMMENT = "translation-memory:"
+# A machine draft whose markup or numbers did not survive: what to fix, for the translator
+# (who deletes the line once fixed) and for `check`.
+MT_PROBLEM_COMMENT = "machine-translation-problem:"
 
 Origin = Literal["reviewed", "machine", "memory", "fuzzy", "untranslated"]
 

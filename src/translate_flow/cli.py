@@ -68,6 +68,74 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
     extract.set_defaults(handler=_extract)
+    build = sub.add_parser(
+        "build",
+        parents=[common],
+        help="render every issue in every language into output/",
+        description="Render output/<lang>/<issue>/ from the English sources and the reviewed "
+        "translations, the English original in output/en/, and output/index.html. "
+        "Untranslated, fuzzy and refused messages are shown in English. Unchanged editions "
+        "are not rendered again; an edition below its min-complete keeps its previous output.",
+    )
+    build.add_argument(
+        "-l",
+        "--language",
+        dest="languages",
+        action="append",
+        metavar="LANG",
+        help="build only this language (repeatable; the English original is always built)",
+    )
+    build.add_argument(
+        "--draft",
+        action="store_true",
+        help="write review editions under output/draft/ that show machine, memory and fuzzy "
+        "drafts, each paragraph marked, with a legend",
+    )
+    build.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
+    build.set_defaults(handler=_build)
+
+    pretranslate = sub.add_parser(
+        "pretranslate",
+        parents=[common],
+        help="fill empty catalog entries with machine drafts (fuzzy) for translators to review",
+        description="Fill every empty entry of locale/<lang>/LC_MESSAGES/**/*.po with a "
+        "machine translation marked fuzzy, with its provenance in a translator comment. "
+        "Translated, fuzzy and obsolete entries are never touched.",
+    )
+    pretranslate.add_argument(
+        "-l",
+        "--language",
+        action="append",
+        dest="languages",
+        metavar="LANG",
+        help="only this language (repeatable; default: all configured languages)",
+    )
+    pretranslate.set_defaults(handler=_pretranslate)
+
+    models = sub.add_parser(
+        "models",
+        help="list and install machine translation models (Argos packages)",
+        description="Argos Translate packages: what is installed and which language each "
+        "serves; installing a package file or one from the package index.",
+    )
+    models_sub = models.add_subparsers(title="model commands", metavar="COMMAND")
+    listing = models_sub.add_parser(
+        "list", parents=[common], help="installed packages and the route for each language"
+    )
+    listing.set_defaults(handler=_models_list)
+    install = models_sub.add_parser(
+        "install",
+        parents=[common],
+        help="install FILE.argosmodel, or --from-index FROM TO",
+        description="Install a package into the project's models folder: a local "
+        ".argosmodel file, or the newest FROM→TO package of the package index "
+        "(mt-index-url, default the Argos index).",
+    )
+    install.add_argument("file", nargs="?", type=Path, help="an .argosmodel file")
+    install.add_argument(
+        "--from-index", nargs=2, metavar=("FROM", "TO"), help="fetch FROM→TO from the index"
+    )
+    install.set_defaults(handler=_models_install)
     _add_check(sub, common)
     return parser
 
@@ -148,6 +216,93 @@ def _extract(args: argparse.Namespace, config: Config) -> int:
     _print_files(result, verb="extracted")
     # docutils' warnings (an unknown target, a bad directive) are worth a red CI run.
     return _report(result.problems, strict=True)
+
+
+def _build(args: argparse.Namespace, config: Config) -> int:
+    from translate_flow import pipeline
+
+    result = pipeline.build(config, languages=args.languages, draft=args.draft, jobs=args.jobs)
+    _print_files(result, verb="wrote")
+    return _report(result.problems)
+
+
+def _pretranslate(args: argparse.Namespace, config: Config) -> int:
+    from translate_flow.pretranslate import pretranslate
+
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    result = pretranslate(config, languages=args.languages, progress=bar)
+    if bar is not None:
+        bar.finish()
+    _print_files(result, verb="pretranslated")
+    return _report(result.problems)
+
+
+def _models_list(args: argparse.Namespace, config: Config) -> int:
+    from translate_flow import models
+
+    folders = models.package_dirs(config)
+    packages = models.installed_packages(folders)
+    print("packages folders: " + ", ".join(str(folder) for folder in folders))
+    for package in packages:
+        print(f"{package.pair}  {package.name} {package.package_version}  {package.path}")
+    if not packages:
+        print("no packages installed")
+    for language in config.languages:
+        route = models.find_route(packages, config.source_language, language)
+        served = f"argos {route.name}" if route else "none: entries stay for translators"
+        print(f"{language}: {served}")
+    return 0
+
+
+def _models_install(args: argparse.Namespace, config: Config) -> int:
+    from translate_flow import models
+    from translate_flow.errors import ConfigError
+
+    if (args.file is None) == (args.from_index is None):
+        raise ConfigError("give either FILE.argosmodel or --from-index FROM TO")
+    if args.file is not None:
+        package = models.install_file(args.file, config.models_dir)
+    else:
+        package = models.fetch_from_index(config, *args.from_index)
+    print(
+        f"installed {package.name} {package.package_version} ({package.pair}) "
+        f"into {config.relative(package.path)}"
+    )
+    return 0
+
+
+class _ProgressBar:
+    """One line on a terminal: language, bar, entries/s, time left."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.language = ""
+        self.started = 0.0
+
+    def __call__(self, language: str, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if language != self.language:
+            self.finish()
+            self.language, self.started = language, now
+        rate = done / (now - self.started) if now > self.started and done else 0.0
+        left = f"{(total - done) / rate:.0f} s left" if rate else "…"
+        filled = 30 * done // max(total, 1)
+        self.stream.write(
+            f"\r{language}: [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} entries, "
+            f"{rate:.1f} entries/s, {left}   "
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.language:
+            self.stream.write("\n")
+            self.language = ""
+
+
+def _print_files(result: StageResult, *, verb: str, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout  # looked up now: a default would bind the import-time stdout
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:

@@ -55,12 +55,17 @@ class InlineMarkup:
     is_inline: bool = True  # False: the text parsed as something other than one paragraph
 
 
+@functools.lru_cache(maxsize=1)
+def _fragment_settings() -> Any:
+    # Building docutils settings (optparse defaults) costs more than parsing a short msgstr.
+    return settings_from(FRAGMENT_SETTINGS)
+
+
 def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
     """Parse `text` on its own as inline rst, with file access and raw output disabled.
 
     Returns (inline nodes, docutils problems, whether it was one plain paragraph).
     """
-    # Building docutils' settings costs more than parsing a paragraph: once per process.
     settings = copy.copy(_fragment_settings())
     document = docutils.utils.new_document("<translation>", settings)
     found: list[str] = []
@@ -120,11 +125,6 @@ class _FragmentParser(Parser):  # type: ignore[misc]
             del roles._roles[""]
         self.finish_parse()
         self._machine = machine
-
-
-@functools.cache
-def _fragment_settings() -> Any:
-    return settings_from(FRAGMENT_SETTINGS)
 
 
 def inline_markup(text: str) -> InlineMarkup:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate_flow import __version__
 from translate_flow.archive import Article, find_issues
@@ -21,6 +23,10 @@ from translate_flow.config import Config
 from translate_flow.errors import Problem
 from translate_flow.files import write_atomic
 from translate_flow.rst import read_article
+
+if TYPE_CHECKING:
+    from translate_flow import editions as editions_t
+    from translate_flow import render as render_t
 
 # Below this many articles to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -215,3 +221,145 @@ def _digest(path: Path) -> str | None:
         return hashlib.sha1(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+# -- build ----------------------------------------------------------------------------------
+
+
+def build(
+    config: Config,
+    *,
+    languages: list[str] | None = None,
+    draft: bool = False,
+    jobs: int | None = None,
+) -> StageResult:
+    """Write the editions of every issue into `output/<lang>/<issue>/` (see `editions`).
+
+    An edition whose sources, catalogs and tool version are unchanged since the last build is
+    not rendered again. An edition below its language's `min-complete` is not written; its
+    previous output stays. `draft` writes review editions under `output/draft/` instead.
+    """
+    from translate_flow import editions
+
+    result = StageResult()
+    issues, problems = find_issues(config)
+    result.problems.extend(problems)
+    selected = list(config.select_languages(languages))
+    every = [config.source_language, *config.languages]
+    built = selected if draft else [config.source_language, *selected]
+    root = config.output_dir / editions.DRAFT_DIR if draft else config.output_dir
+    state_path = config.root / CACHE_DIR / ("build-draft.json" if draft else "build.json")
+    states = editions.load_states(state_path)
+    todo: list[editions.Edition] = []
+    digests: dict[str, str] = {}
+    for issue in issues:
+        for lang in built:
+            edition = editions.Edition(issue, lang, draft)
+            digests[edition.key] = editions.edition_digest(config, edition, every)
+            state = states.get(edition.key)
+            index = root / lang / issue.name / "index.html"
+            if (
+                state
+                and state.digest == digests[edition.key]
+                and (index.is_file() or not state.published)
+            ):
+                result.unchanged += 1
+                result.problems.extend(state.problems)
+                _note_held_back(config, edition, state, result)
+            else:
+                todo.append(edition)
+    rendered = _render_all(config, todo, jobs)
+    for edition in todo:
+        documents = {d.name: rendered[(edition.key, d.name)] for d in edition.issue.documents}
+        state = _edition_state(config, edition, documents, digests[edition.key])
+        states[edition.key] = state
+        result.problems.extend(state.problems)
+        if not state.published:
+            _note_held_back(config, edition, state, result)
+            continue
+        for page in editions.edition_pages(config, edition, documents, every, root):
+            _write_if_changed(config, page.path, page.text, result)
+    _write_if_changed(config, config.output_dir / "style.css", editions.stylesheet(), result)
+    if not draft:
+        listing = editions.index_page(config, issues, every, states)
+        _write_if_changed(config, config.output_dir / "index.html", listing, result)
+    editions.save_states(state_path, states)
+    result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    return result
+
+
+def _render_all(
+    config: Config, todo: list[editions_t.Edition], jobs: int | None
+) -> dict[tuple[str, str], render_t.Rendered]:
+    tasks = [
+        (config, document, edition.language, edition.draft, edition.key)
+        for edition in todo
+        for document in edition.issue.documents
+    ]
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outputs = list(pool.map(_render_one, tasks, chunksize=8))
+    else:
+        outputs = [_render_one(task) for task in tasks]
+    return {(task[4], task[1].name): output for task, output in zip(tasks, outputs, strict=True)}
+
+
+def _render_one(
+    task: tuple[Config, Article, str, bool, str],
+) -> render_t.Rendered:
+    from translate_flow.editions import render_edition_document
+
+    config, document, language, draft, _ = task
+    return render_edition_document(config, document, language, draft)
+
+
+def _edition_state(
+    config: Config,
+    edition: editions_t.Edition,
+    documents: dict[str, render_t.Rendered],
+    digest: str,
+) -> editions_t.EditionState:
+    from translate_flow.editions import EditionState
+
+    words = sum(d.words for d in documents.values())
+    translated = sum(d.translated_words for d in documents.values())
+    if edition.language == config.source_language:
+        translated = words
+    problems = [p for d in documents.values() for p in d.problems]
+    state = EditionState(digest, words, translated, True, problems)
+    needed = 0.0
+    if not edition.draft and edition.language != config.source_language:
+        needed = config.min_complete_for(edition.language)
+    state.published = state.percent >= needed
+    return state
+
+
+def _note_held_back(
+    config: Config,
+    edition: editions_t.Edition,
+    state: editions_t.EditionState,
+    result: StageResult,
+) -> None:
+    if state.published:
+        return
+    needed = config.min_complete_for(edition.language)
+    result.notes.append(
+        f"{edition.key}: held back, {state.percent:.0f}% of words translated and reviewed, "
+        f"min-complete is {needed:g}% ({state.translated_words} of {state.words} words; "
+        f"{_words_missing(state, needed)} more needed); the previous output is kept"
+    )
+
+
+def _words_missing(state: editions_t.EditionState, needed: float) -> int:
+    return max(0, math.ceil(state.words * needed / 100) - state.translated_words)
+
+
+def _write_if_changed(config: Config, path: Path, text: str, result: StageResult) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, text)
+    result.written.append(config.relative(path))

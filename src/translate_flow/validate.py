@@ -131,6 +131,10 @@ def check_translation(*, msgid: str, msgstr: str, kind: str = "paragraph") -> Ve
         inline, problems, single = parse_inline(msgstr)
     except RecursionError:
         return Verdict((), (Reason("too-deep", "markup nested too deeply to parse"),))
+    # Findings the English itself has alone (a paragraph ending "::" expects a literal block
+    # that follows it in the article) are the source's business, not the translator's.
+    inherited = _problems_of_msgid(msgid)
+    problems = [p for p in problems if p not in inherited or _is_file_or_raw(p)]
     reasons.extend(_parse_reasons(msgstr, problems, single))
     if reasons:
         return Verdict((), tuple(reasons))
@@ -191,7 +195,7 @@ def _parse_reasons(msgstr: str, problems: list[str], single: bool) -> list[Reaso
     reasons = []
     unique = list(dict.fromkeys(problems))
     for problem in unique[:_MAX_PARSE_REASONS]:
-        if any(marker in problem for marker in _FILE_OR_RAW) or _FILE_ACCESS in problem:
+        if _is_file_or_raw(problem):
             reasons.append(
                 Reason("raw-or-include", f"uses raw output or file inclusion: {problem}")
             )
@@ -208,6 +212,10 @@ def _parse_reasons(msgstr: str, problems: list[str], single: bool) -> list[Reaso
             )
         )
     return reasons
+
+
+def _is_file_or_raw(problem: str) -> bool:
+    return any(marker in problem for marker in _FILE_OR_RAW) or _FILE_ACCESS in problem
 
 
 def _node_reasons(inline: list[nodes.Node]) -> list[Reason]:
@@ -289,12 +297,20 @@ def _subset_reasons(source: _Inventory, translation: _Inventory) -> list[Reason]
 
 
 @functools.lru_cache(maxsize=4096)
-def _inventory_of_msgid(msgid: str) -> _Inventory:
+def _parsed_msgid(msgid: str) -> tuple[_Inventory, frozenset[str]]:
     try:
-        inline, _, _ = parse_inline(msgid)
+        inline, problems, _ = parse_inline(msgid)
     except RecursionError:
-        return _Inventory()
-    return _inventory(inline)
+        return _Inventory(), frozenset()
+    return _inventory(inline), frozenset(problems)
+
+
+def _inventory_of_msgid(msgid: str) -> _Inventory:
+    return _parsed_msgid(msgid)[0]
+
+
+def _problems_of_msgid(msgid: str) -> frozenset[str]:
+    return _parsed_msgid(msgid)[1]
 
 
 def _inventory(inline: list[nodes.Node]) -> _Inventory:

@@ -1,0 +1,470 @@
+"""Editions: an issue in one language, as pages in `output/<lang>/<issue>/`.
+
+Owns what `build` writes: for each issue and language, one page holding the front page and
+every article in order with a table of contents (`index.html`), a page per article, the
+language switcher, the issue date and numbers formatted with Babel, the review legend of a
+`--draft` edition, `output/index.html` listing every edition with its completeness, and the
+stylesheet. Which translations go in is decided here from the catalogs (reviewed only, or
+drafts too); rendering one document is `render`'s job; the loops are `pipeline.build`'s.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import json
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from translate_flow import __version__
+from translate_flow.archive import FRONT_PAGE, Article, Issue
+from translate_flow.catalogs import entry_origin, load_catalog
+from translate_flow.config import Config
+from translate_flow.errors import CatalogError, Problem
+from translate_flow.files import write_atomic
+from translate_flow.localize import Mark, Translation
+from translate_flow.render import Rendered, render_document
+
+DRAFT_DIR = "draft"
+
+# Our page chrome, per language (docutils' own labels are in `render.LABELS`).
+UI: dict[str, dict[str, str]] = {
+    "en": {
+        "contents": "In this issue",
+        "languages": "Read in",
+        "articles": "articles",
+        "whole": "Whole issue",
+        "previous": "Previous",
+        "next": "Next",
+        "english": "Parts of this page are not translated yet and are shown in English.",
+        "footer": "Translated from the English original.",
+        "draft": "Review edition — not for publication",
+        "machine": "machine draft, not reviewed",
+        "memory": "translation memory suggestion, not reviewed",
+        "fuzzy": "translation of an earlier English text (fuzzy)",
+        "fallback": "not translated yet: English shown",
+    },
+    "ru": {
+        "contents": "В этом выпуске",
+        "languages": "Читать на языке",
+        "articles": "статей",
+        "whole": "Весь выпуск",
+        "previous": "Назад",
+        "next": "Далее",
+        "english": "Часть этой страницы ещё не переведена и показана на английском.",
+        "footer": "Перевод с английского оригинала.",
+        "draft": "Редакционная версия — не для публикации",
+        "machine": "машинный черновик, не проверен",
+        "memory": "предложение из памяти переводов, не проверено",
+        "fuzzy": "перевод прежнего английского текста (неточный)",
+        "fallback": "ещё не переведено: показан английский",
+    },
+    "kk": {
+        "contents": "Осы шығарылымда",
+        "languages": "Оқу тілі",
+        "articles": "мақала",
+        "whole": "Толық шығарылым",
+        "previous": "Алдыңғы",
+        "next": "Келесі",
+        "english": "Беттің кейбір бөліктері әлі аударылмаған, ағылшын тілінде көрсетілген.",
+        "footer": "Ағылшын тіліндегі түпнұсқадан аударылған.",
+    },
+    "ky": {
+        "contents": "Бул чыгарылышта",
+        "languages": "Окуу тили",
+        "articles": "макала",
+        "whole": "Толук чыгарылыш",
+        "previous": "Мурунку",
+        "next": "Кийинки",
+        "english": "Барактын айрым бөлүктөрү азырынча которула элек, англис тилинде берилди.",
+        "footer": "Англис тилиндеги түп нускадан которулган.",
+    },
+    "tg": {
+        "contents": "Дар ин шумора",
+        "languages": "Хондан бо забони",
+        "articles": "мақола",
+        "whole": "Тамоми шумора",
+        "previous": "Қаблӣ",
+        "next": "Баъдӣ",
+        "english": "Қисме аз ин саҳифа ҳанӯз тарҷума нашудааст ва бо забони англисӣ омадааст.",
+        "footer": "Аз асли англисӣ тарҷума шудааст.",
+    },
+    "uz": {
+        "contents": "Ushbu sonda",
+        "languages": "Oʻqish tili",
+        "articles": "maqola",
+        "whole": "Butun son",
+        "previous": "Oldingi",
+        "next": "Keyingi",
+        "english": "Sahifaning ayrim qismlari hali tarjima qilinmagan va ingliz tilida berilgan.",
+        "footer": "Inglizcha asl nusxadan tarjima qilingan.",
+    },
+    "tk": {
+        "contents": "Bu sanda",
+        "languages": "Okamak dili",
+        "articles": "makala",
+        "whole": "Sanyň hemmesi",
+        "previous": "Öňki",
+        "next": "Indiki",
+        "english": "Sahypanyň käbir bölekleri entek terjime edilmedi we iňlis dilinde berildi.",
+        "footer": "Iňlis dilindäki asyl nusgadan terjime edildi.",
+    },
+}
+
+
+def ui(language: str, key: str) -> str:
+    return UI.get(language, {}).get(key) or UI["en"][key]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One issue in one language: where it comes from and where it goes."""
+
+    issue: Issue
+    language: str
+    draft: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.language}/{self.issue.name}"
+
+
+@dataclass
+class EditionState:
+    """What the last build of an edition produced, cached between builds."""
+
+    digest: str
+    words: int
+    translated_words: int
+    published: bool
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated_words / self.words if self.words else 100.0
+
+
+# -- translations ---------------------------------------------------------------------------
+
+
+_DRAFT_MARKS: dict[str, Mark] = {"machine": "machine", "memory": "memory", "fuzzy": "fuzzy"}
+
+
+def translations_for(
+    path: Path, *, draft: bool, where: str
+) -> tuple[dict[str, Translation], list[Problem]]:
+    """The msgstrs a build may use from one catalog: reviewed ones, and drafts in --draft."""
+    if not path.is_file():
+        return {}, []
+    try:
+        po = load_catalog(path)
+    except CatalogError as err:
+        problem = Problem(where, err.line, "error", f"{err.message}; the article stays English")
+        return {}, [problem]
+    found: dict[str, Translation] = {}
+    for entry in po:
+        if entry.obsolete or entry.msgid_plural:
+            continue
+        origin = entry_origin(entry)
+        if origin == "reviewed":
+            found[entry.msgid] = Translation(entry.msgstr, "translated", entry.linenum)
+        elif draft and origin in _DRAFT_MARKS:
+            found[entry.msgid] = Translation(entry.msgstr, _DRAFT_MARKS[origin], entry.linenum)
+    return found, []
+
+
+def render_edition_document(
+    config: Config, article: Article, language: str, draft: bool
+) -> Rendered:
+    """One document of an edition (English when `language` is the source language)."""
+    source = config.relative(article.path)
+    text = article.path.read_text(encoding="utf-8")
+    translations: dict[str, Translation] = {}
+    problems: list[Problem] = []
+    catalog = ""
+    if language != config.source_language:
+        po_path = config.po_path(language, article.issue, article.name)
+        catalog = config.relative(po_path)
+        translations, problems = translations_for(po_path, draft=draft, where=catalog)
+    rendered = render_document(
+        text=text,
+        source=source,
+        language=language,
+        translations=translations,
+        catalog=catalog,
+        draft=draft,
+        front_page=article.name == FRONT_PAGE,
+        id_prefix=f"{article.name}-",
+    )
+    rendered.problems[:0] = problems
+    return rendered
+
+
+# -- digests and the cache ------------------------------------------------------------------
+
+
+def document_digest(config: Config, article: Article, language: str, draft: bool) -> str:
+    """What a rendered document depends on: its source, its catalog, the tool, the mode."""
+    digest = hashlib.sha1(f"{__version__}|{language}|{draft}|{_data_digest()}".encode())
+    digest.update(_file_bytes(article.path))
+    if language != config.source_language:
+        digest.update(b"\0")
+        digest.update(_file_bytes(config.po_path(language, article.issue, article.name)))
+    return digest.hexdigest()
+
+
+def edition_digest(config: Config, edition: Edition, languages: list[str]) -> str:
+    parts = [
+        document_digest(config, document, edition.language, edition.draft)
+        for document in edition.issue.documents
+    ]
+    parts.append(",".join(languages))
+    parts.append(str(config.min_complete_for(edition.language)))
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+_DATA_DIGEST: list[str] = []
+
+
+def _data_digest() -> str:
+    if not _DATA_DIGEST:
+        digest = hashlib.sha1()
+        for name in ("page.html", "index.html", "style.css"):
+            digest.update(_data(name).encode())
+        _DATA_DIGEST.append(digest.hexdigest())
+    return _DATA_DIGEST[0]
+
+
+def _data(name: str) -> str:
+    return (resources.files("translate_flow") / "data" / name).read_text(encoding="utf-8")
+
+
+def load_states(path: Path) -> dict[str, EditionState]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != __version__:
+        return {}
+    states = {}
+    for key, value in data.get("editions", {}).items():
+        problems = [Problem(**p) for p in value.pop("problems", [])]
+        states[key] = EditionState(**value, problems=problems)
+    return states
+
+
+def save_states(path: Path, states: dict[str, EditionState]) -> None:
+    data = {"version": __version__, "editions": {k: asdict(v) for k, v in states.items()}}
+    write_atomic(path, json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    path: Path
+    text: str
+
+
+def edition_pages(
+    config: Config,
+    edition: Edition,
+    documents: dict[str, Rendered],
+    languages: list[str],
+    root: Path,
+) -> list[Page]:
+    """The issue page and one page per article of `edition`."""
+    issue, lang = edition.issue, edition.language
+    folder = root / lang / issue.name
+    front = documents.get(FRONT_PAGE)
+    articles = [a for a in issue.articles if a.name in documents and documents[a.name].title]
+    publication = front.plain_title if front and front.plain_title else issue.name
+    pages = []
+    toc = "".join(f'<li><a href="#{a.name}">{documents[a.name].title}</a></li>\n' for a in articles)
+    parts = []
+    if front is not None:
+        parts.append(f'<section class="front">\n<h1>{front.title}</h1>\n{front.body}</section>')
+    parts.append(
+        f'<nav class="contents-issue" aria-label="{_e(ui(lang, "contents"))}">'
+        f"<h2>{_e(ui(lang, 'contents'))}</h2>\n<ol>\n{toc}</ol>\n</nav>"
+    )
+    for article in articles:
+        doc = documents[article.name]
+        parts.append(
+            f'<article id="{article.name}">\n<h1><a href="{article.name}.html">{doc.title}'
+            f"</a></h1>\n{doc.body}</article>"
+        )
+    all_documents = list(documents.values())
+    pages.append(
+        Page(
+            folder / "index.html",
+            _page(
+                config,
+                edition,
+                "\n".join(parts),
+                publication,
+                "index",
+                languages,
+                all_documents,
+                publication,
+            ),
+        )
+    )
+    for number, article in enumerate(articles):
+        doc = documents[article.name]
+        nav = _article_nav(lang, articles, documents, number)
+        content = f"<article>\n<h1>{doc.title}</h1>\n{doc.body}</article>\n{nav}"
+        title = f"{doc.plain_title} — {publication}"
+        pages.append(
+            Page(
+                folder / f"{article.name}.html",
+                _page(config, edition, content, title, article.name, languages, [doc], publication),
+            )
+        )
+    return pages
+
+
+def _article_nav(
+    lang: str, articles: list[Article], documents: dict[str, Rendered], number: int
+) -> str:
+    links = []
+    if number > 0:
+        before = articles[number - 1]
+        links.append(
+            f'<a rel="prev" href="{before.name}.html">← {documents[before.name].title}</a>'
+        )
+    links.append(f'<a href="index.html">{_e(ui(lang, "whole"))}</a>')
+    if number + 1 < len(articles):
+        after = articles[number + 1]
+        links.append(f'<a rel="next" href="{after.name}.html">{documents[after.name].title} →</a>')
+    return f'<nav class="article-nav">{"".join(links)}</nav>'
+
+
+def _page(
+    config: Config,
+    edition: Edition,
+    content: str,
+    title: str,
+    page: str,
+    languages: list[str],
+    documents: list[Rendered],
+    publication: str,
+) -> str:
+    issue, lang = edition.issue, edition.language
+    count = len(issue.articles)
+    articles_count = f" · {format_decimal(count, locale=_locale(lang))} {_e(ui(lang, 'articles'))}"
+    return Template(_data("page.html")).substitute(
+        lang=lang,
+        version=__version__,
+        title=_e(title),
+        root="../.." if not edition.draft else "../../..",
+        body_class="draft" if edition.draft else "edition",
+        issue_href="index.html",
+        publication=_e(publication),
+        iso_date=issue.date.isoformat() if issue.date else "",
+        date=_e(_date(issue.date, lang)),
+        articles_count=articles_count,
+        languages_label=_e(ui(lang, "languages")),
+        switcher=_switcher(lang, languages, issue.name, page),
+        notice=_notice(lang, edition.draft, documents, config.source_language),
+        content=content,
+        footer=_e(ui(lang, "footer")) if lang != config.source_language else "",
+    )
+
+
+def _switcher(current: str, languages: list[str], issue: str, page: str) -> str:
+    links = []
+    for lang in languages:
+        name = _e(_language_name(lang))
+        if lang == current:
+            links.append(f'<span lang="{lang}" aria-current="page">{name}</span>')
+        else:
+            href = f"../../{lang}/{issue}/{page}.html"
+            links.append(f'<a lang="{lang}" hreflang="{lang}" href="{href}">{name}</a>')
+    return " ".join(links)
+
+
+def _notice(lang: str, draft: bool, documents: list[Rendered], source_language: str) -> str:
+    if draft:
+        rows = "".join(
+            f'<dt class="{cls}">¶</dt><dd>{_e(ui(lang, key))}</dd>'
+            for key, cls in (
+                ("machine", "tf-machine"),
+                ("memory", "tf-memory"),
+                ("fuzzy", "tf-fuzzy"),
+                ("fallback", "tf-english"),
+            )
+        )
+        heading = f"<strong>{_e(ui(lang, 'draft'))}</strong>"
+        return f'<aside class="draft-notice">{heading}<dl>{rows}</dl></aside>'
+    if lang != source_language and any(d.translated_words < d.words for d in documents):
+        return f'<p class="fallback-note">{_e(ui(lang, "english"))}</p>'
+    return ""
+
+
+def _language_name(lang: str) -> str:
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def _date(date: datetime.date | None, lang: str) -> str:
+    return format_date(date, format="long", locale=_locale(lang)) if date else ""
+
+
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def index_page(
+    config: Config,
+    issues: list[Issue],
+    languages: list[str],
+    states: dict[str, EditionState],
+) -> str:
+    """`output/index.html`: every edition, with how much of it is translated."""
+    rows = []
+    for issue in issues:
+        rows.append(f"<h2>{_e(issue.name)} <small>{_e(_date(issue.date, 'en'))}</small></h2>")
+        cells = []
+        for lang in languages:
+            name = _e(_language_name(lang))
+            state = states.get(f"{lang}/{issue.name}")
+            if state is None:
+                cells.append(f"<tr><td>{name}</td><td class='held'>not built</td></tr>")
+                continue
+            percent = format_percent(state.percent / 100, locale="en")
+            bar = f'<progress max="100" value="{state.percent:.0f}"></progress> '
+            if state.published:
+                link = f'<a lang="{lang}" href="{lang}/{issue.name}/index.html">{name}</a>'
+                cells.append(f"<tr><td>{link}</td><td>{bar}{percent}</td></tr>")
+            else:
+                needed = config.min_complete_for(lang)
+                cells.append(
+                    f"<tr><td lang='{lang}'>{name}</td><td class='held'>{bar}{percent} — held "
+                    f"back (min-complete {needed:g}%)</td></tr>"
+                )
+        rows.append('<table class="editions">\n' + "\n".join(cells) + "\n</table>")
+    return Template(_data("index.html")).substitute(version=__version__, content="\n".join(rows))
+
+
+def stylesheet() -> str:
+    return _data("style.css")

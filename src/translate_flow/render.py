@@ -1,0 +1,266 @@
+"""Rendering one article in one language to HTML.
+
+Owns the docutils run of the build: the English source is parsed, `localize.Localize` swaps
+in the translations, docutils' html5 writer renders the body, and the result goes through
+an allow-list sanitizer (nh3) — a second line of defence should a translation ever get past
+`validate`. A time limit and an output size limit keep one article from stalling the build.
+Also owns docutils' labels ("Note", "Contents") for languages docutils has no module for,
+and typographic quotes per language. Knows nothing of PO files or of pages.
+"""
+
+from __future__ import annotations
+
+import signal
+import types
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import docutils.io
+import docutils.languages
+import nh3
+from docutils.core import Publisher
+
+from translate_flow.errors import Problem
+from translate_flow.localize import Localize, Outcome, Request, Translation
+from translate_flow.rst import SOURCE_SETTINGS
+
+# One article may take this long to render, and produce this much HTML.
+TIME_LIMIT = 20.0
+SIZE_LIMIT = 4_000_000
+
+# Typographic quotes (primary open/close, secondary open/close) where docutils has none.
+QUOTES = {"kk": "«»„“", "ky": "«»„“", "tg": "«»„“", "uz": "«»„“", "tk": "“”‘’"}
+
+# docutils' generated labels for the languages it has no module for (it has en, ru, uk …).
+LABELS: dict[str, dict[str, str]] = {
+    "kk": {
+        "attention": "Назар аударыңыз!",
+        "caution": "Абайлаңыз!",
+        "danger": "Қауіпті!",
+        "error": "Қате",
+        "hint": "Кеңес",
+        "important": "Маңызды",
+        "note": "Ескертпе",
+        "tip": "Кеңес",
+        "warning": "Ескерту",
+        "contents": "Мазмұны",
+    },
+    "ky": {
+        "attention": "Көңүл буруңуз!",
+        "caution": "Этият болуңуз!",
+        "danger": "Коркунучтуу!",
+        "error": "Ката",
+        "hint": "Кеңеш",
+        "important": "Маанилүү",
+        "note": "Эскертме",
+        "tip": "Кеңеш",
+        "warning": "Эскертүү",
+        "contents": "Мазмуну",
+    },
+    "tg": {
+        "attention": "Диққат!",
+        "caution": "Эҳтиёт шавед!",
+        "danger": "Хатарнок!",
+        "error": "Хато",
+        "hint": "Ишора",
+        "important": "Муҳим",
+        "note": "Эзоҳ",
+        "tip": "Маслиҳат",
+        "warning": "Огоҳӣ",
+        "contents": "Мундариҷа",
+    },
+    "uz": {
+        "attention": "Diqqat!",
+        "caution": "Ehtiyot boʻling!",
+        "danger": "Xavfli!",
+        "error": "Xato",
+        "hint": "Ishora",
+        "important": "Muhim",
+        "note": "Eslatma",
+        "tip": "Maslahat",
+        "warning": "Ogohlantirish",
+        "contents": "Mundarija",
+    },
+    "tk": {
+        "attention": "Üns beriň!",
+        "caution": "Seresap boluň!",
+        "danger": "Howply!",
+        "error": "Ýalňyşlyk",
+        "hint": "Görkezme",
+        "important": "Möhüm",
+        "note": "Bellik",
+        "tip": "Maslahat",
+        "warning": "Duýduryş",
+        "contents": "Mazmuny",
+    },
+}
+
+# What the sanitizer lets through: the elements and attributes docutils' html5 writer uses.
+_TAGS = {
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "cite", "code", "col",
+    "colgroup", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "nav", "ol",
+    "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "var", "video",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "title", "role", "aria-label", "dir"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "ol": {"start", "type"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "video": {"src", "controls", "width", "height"},
+}
+_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One document of an edition, ready to be put into pages."""
+
+    title: str  # HTML
+    plain_title: str
+    body: str  # HTML: subtitle, docinfo and body, sanitized
+    words: int
+    translated_words: int
+    problems: list[Problem] = field(default_factory=list)
+
+
+class RenderTimeout(Exception):
+    pass
+
+
+def settings_for(language: str, *, id_prefix: str = "") -> dict[str, Any]:
+    """The docutils settings of an edition; the identity test renders English with these."""
+    install_language(language)
+    return {
+        **SOURCE_SETTINGS,
+        "language_code": language,
+        "smart_quotes": True,
+        "smartquotes_locales": [(code, quotes) for code, quotes in QUOTES.items()],
+        "id_prefix": id_prefix,
+        "image_loading": "link",
+        "embed_stylesheet": False,
+        "stylesheet_path": "",
+        "stylesheet": "",
+        "initial_header_level": 2,
+        "section_self_link": False,
+        "_disable_config": True,
+        "strip_comments": True,
+        "math_output": "HTML",
+    }
+
+
+def install_language(language: str) -> None:
+    """Give docutils our labels for a language it has no module for (idempotent)."""
+    if language not in LABELS or language in docutils.languages.get_language.cache:
+        return
+    english = docutils.languages.get_language("en")
+    module = types.ModuleType(f"translate_flow.labels.{language}")
+    module.labels = {**english.labels, **LABELS[language]}  # type: ignore[attr-defined]
+    module.bibliographic_fields = english.bibliographic_fields  # type: ignore[attr-defined]
+    module.author_separators = english.author_separators  # type: ignore[attr-defined]
+    docutils.languages.get_language.cache[language] = module
+
+
+def render_document(
+    *,
+    text: str,
+    source: str,
+    language: str,
+    translations: Mapping[str, Translation],
+    catalog: str,
+    draft: bool,
+    front_page: bool,
+    id_prefix: str,
+) -> Rendered:
+    """Render one English document in `language`, translated where the catalog allows."""
+    outcome = Outcome()
+    request = Request(translations, catalog, source, draft, front_page, outcome)
+    try:
+        with _time_limit(TIME_LIMIT):
+            parts = _publish(text, source, settings_for(language, id_prefix=id_prefix), request)
+    except RenderTimeout:
+        return _failed(source, f"rendering took over {TIME_LIMIT:.0f} s; the article is left out")
+    except RecursionError:
+        return _failed(source, "markup nested too deeply to render; the article is left out")
+    body = parts["html_subtitle"] + parts["docinfo"] + parts["body"]
+    if len(body) > SIZE_LIMIT:
+        return _failed(source, f"renders to {len(body)} bytes of HTML, over {SIZE_LIMIT}")
+    return Rendered(
+        title=sanitize(parts["title"]),
+        plain_title=nh3.clean(parts["title"], tags=set()),
+        body=sanitize(body),
+        words=outcome.words,
+        translated_words=outcome.translated_words,
+        problems=outcome.problems,
+    )
+
+
+def publish_parts(
+    text: str, source: str, settings: dict[str, Any], request: Request | None
+) -> dict[str, str]:
+    """docutils' html5 parts of `text`, localized by `request` (None: plain docutils)."""
+    return _publish(text, source, settings, request)
+
+
+def sanitize(html: str) -> str:
+    """The allow-list pass over translated HTML: no script, no foreign URL scheme."""
+    cleaned: str = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return cleaned
+
+
+def _publish(
+    text: str, source: str, settings: dict[str, Any], request: Request | None
+) -> dict[str, str]:
+    publisher = Publisher(
+        source_class=docutils.io.StringInput, destination_class=docutils.io.StringOutput
+    )
+    publisher.set_components("standalone", "restructuredtext", "html5")
+    publisher.process_programmatic_settings(None, settings, None)
+    publisher.set_source(text, source)
+    publisher.set_destination(None, None)
+    document = publisher.reader.read(publisher.source, publisher.parser, publisher.settings)
+    publisher.document = document
+    if request is not None:
+        document.transformer.add_transform(Localize, request=request)
+    publisher.apply_transforms()
+    publisher.writer.write(document, publisher.destination)
+    publisher.writer.assemble_parts()
+    parts: dict[str, str] = publisher.writer.parts
+    return parts
+
+
+def _failed(source: str, message: str) -> Rendered:
+    return Rendered("", "", "", 0, 0, [Problem(source, None, "error", message, "render")])
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt a render that runs too long (a substitution bomb in a source)."""
+
+    def expired(signum: int, frame: types.FrameType | None) -> None:
+        raise RenderTimeout
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expired)
+    except ValueError:  # not the main thread: no alarm available, run unlimited
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

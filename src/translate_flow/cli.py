@@ -301,10 +301,6 @@ class _ProgressBar:
             self.language = ""
 
 
-def _print_files(result: StageResult, *, verb: str, stream: TextIO | None = None) -> None:
-    stream = stream or sys.stdout  # looked up now: a default would bind the import-time stdout
-
-
 def _check(args: argparse.Namespace, config: Config) -> int:
     from translate_flow import check, report
 
@@ -340,7 +336,8 @@ def _check(args: argparse.Namespace, config: Config) -> int:
     return result.status
 
 
-def _print_files(result: StageResult, *, verb: str, stream: TextIO = sys.stdout) -> None:
+def _print_files(result: StageResult, *, verb: str, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout  # looked up now: a default would bind the import-time stdout
     for path in result.written:
         print(f"{verb} {path}", file=stream)
     for path in result.removed:

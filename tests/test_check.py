@@ -247,6 +247,15 @@ def test_template_older_than_its_article_fails_with_run_extract(
     assert (project / "locale/templates/2009-12/experts.pot").read_bytes() == before
 
 
+def test_check_records_up_to_date_templates_in_the_extract_cache(tmp_path: Path) -> None:
+    project = _complete(_project(tmp_path))
+    cache = project / ".translate-flow/extract.json"
+    cache.unlink()
+    assert _run(project) == 0
+    assert cache.is_file()  # the next check (or extract) does not parse the article again
+    assert b"experts.rst" in cache.read_bytes()
+
+
 def test_template_of_a_removed_article_fails_with_run_extract(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

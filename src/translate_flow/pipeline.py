@@ -82,8 +82,9 @@ def extract(config: Config, *, jobs: int | None = None) -> StageResult:
 def stale_templates(config: Config, *, jobs: int | None = None) -> list[Problem]:
     """The dry run of `extract`: one error per template it would write or remove.
 
-    Writes nothing. Articles the extract cache vouches for (source and template unchanged
-    since the last extract) are not parsed again; the others are, on all cores.
+    Writes no template. Articles the extract cache vouches for (source and template
+    unchanged since the last extract) are not parsed again; the others are, on all cores,
+    and those found up to date are recorded in the cache as `extract` would record them.
     """
     issues, _ = find_issues(config)
     documents = [document for issue in issues for document in issue.documents]
@@ -92,7 +93,22 @@ def stale_templates(config: Config, *, jobs: int | None = None) -> list[Problem]
     problems = []
     for document, extracted in zip(todo, _extract_all(todo, config, jobs), strict=True):
         pot = config.pot_path(document.issue, document.name)
-        if extracted.pot_text is not None and would_write(extracted.pot_text, pot):
+        if extracted.pot_text is None:
+            problems.append(
+                Problem(
+                    config.relative(pot),
+                    None,
+                    "error",
+                    f"{extracted.source} cannot be parsed, so its template may be out of date; "
+                    "run `translate-flow extract` for the details",
+                    "stale-template",
+                )
+            )
+            continue
+        if not would_write(extracted.pot_text, pot):
+            # Up to date: exactly what `extract` would record, so the next run skips it.
+            cache.store(document.path, pot, extracted.problems)
+        else:
             state = "is out of date with" if pot.is_file() else "is missing for"
             problems.append(
                 Problem(
@@ -116,6 +132,7 @@ def stale_templates(config: Config, *, jobs: int | None = None) -> list[Problem]
                         "stale-template",
                     )
                 )
+    cache.save()
     return sorted(problems, key=lambda p: p.path)
 
 

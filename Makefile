@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # The whole pipeline on the sample issue, into output/.
 demo: $(STAMP)
 	$(BIN)/translate-flow extract
+	$(BIN)/translate-flow update
 	$(BIN)/translate-flow build
 	-$(BIN)/translate-flow check
 	@echo "open output/index.html (Russian edition: output/ru/2009-12/index.html)"
@@ -33,6 +34,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/update.py
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/check.py
 

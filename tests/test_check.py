@@ -9,6 +9,7 @@ import polib
 import pytest
 from conftest import make_project
 
+from translate_flow import pipeline
 from translate_flow.check import CheckReport, Counts, check, is_plain, markup_findings
 from translate_flow.cli import main
 from translate_flow.config import load_config
@@ -85,6 +86,9 @@ def _write_po(
     path = project / f"locale/{language}/LC_MESSAGES/2009-12/experts.po"
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
+    # As after a translator's session: `update` brings the file to its canonical form.
+    result = pipeline.update(load_config(project))
+    assert not result.problems, result.problems
     return path
 
 
@@ -226,7 +230,8 @@ def test_unknown_language_and_bad_percent_are_usage_errors(
 
 def test_language_selection_checks_only_those_catalogs(tmp_path: Path) -> None:
     project = _project(tmp_path)
-    _write_po(project, "ru", RU)  # no kk catalog: stale, but not checked
+    _write_po(project, "ru", RU)
+    (project / "locale/kk/LC_MESSAGES/2009-12/experts.po").unlink()  # stale, but not checked
     assert _run(project, "-l", "ru") == 0
     assert _run(project) == 1
 
@@ -272,11 +277,35 @@ def test_missing_catalog_fails_with_run_update(
 ) -> None:
     project = _project(tmp_path)
     _write_po(project, "ru", RU)
+    (project / "locale/kk/LC_MESSAGES/2009-12/experts.po").unlink()
     assert _run(project) == 1
     out = capsys.readouterr().out
-    assert "kk/LC_MESSAGES/2009-12/experts.po: error: stale-catalog:" in out
+    assert "kk/LC_MESSAGES/2009-12/experts.po: error: stale-catalog: the catalog is missing" in out
     assert "run `translate-flow update -l kk`" in out
     assert "kk    0.0%    0.0%" in out  # everything in the template counts as untranslated
+
+
+def test_catalog_update_would_change_fails_with_run_update(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _complete(_project(tmp_path))
+    source = project / "source/2009-12/experts.rst"
+    source.write_text(ARTICLE.replace("next steps", "next three steps"), encoding="utf-8")
+    assert main(["extract", "--project", str(project)]) == 0
+    ru = project / "locale/ru/LC_MESSAGES/2009-12/experts.po"
+    before = ru.read_bytes()
+    assert _run(project) == 1
+    out = capsys.readouterr().out
+    assert (
+        "locale/ru/LC_MESSAGES/2009-12/experts.po: error: stale-catalog: the catalog is out of "
+        "date with its template; run `translate-flow update -l ru`" in out
+    )
+    assert "run `translate-flow update -l kk`" in out
+    assert ru.read_bytes() == before  # a dry run
+    assert _run(project) == 1  # and the dry run did not record the stale group as done
+    assert "stale-catalog" in capsys.readouterr().out
+    assert main(["update", "--project", str(project)]) == 0
+    assert _run(project) == 0
 
 
 def test_unreadable_catalog_is_reported_and_the_others_still_checked(
@@ -299,9 +328,25 @@ def test_plural_forms_count_must_match_the_header(tmp_path: Path) -> None:
             '\nmsgid "%d expert"\nmsgid_plural "%d experts"\n'
             'msgstr[0] "%d эксперт"\nmsgstr[1] "%d эксперта"\n'
         )
+    report = _report(project)
+    (problem,) = [p for p in report.problems if p.check == "catalog"]
+    assert problem.level == "error"
+    assert "msgstr[0, 1] but the header's Plural-Forms needs msgstr[0] to msgstr[2]" in (
+        problem.message
+    )
+    assert report.languages[0].counts.count("untranslated", "messages") == 5
+
+
+def test_every_plural_form_must_be_filled_in(tmp_path: Path) -> None:
+    project = _project(tmp_path, languages='["ru"]')
+    path = _write_po(project, "ru", RU)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(
+            '\nmsgid "%d expert"\nmsgid_plural "%d experts"\n'
+            'msgstr[0] "%d эксперт"\nmsgstr[1] "%d эксперта"\nmsgstr[2] ""\n'
+        )
     problems = [p for p in _report(project).problems if p.check == "plural-forms"]
-    assert [p.message for p in problems] == ["2 plural forms where the header declares nplurals=3"]
-    assert problems[0].level == "error"
+    assert [p.message for p in problems] == ["a plural form is empty; fill in every form"]
 
 
 def test_header_with_non_standard_nplurals_is_a_warning(tmp_path: Path) -> None:
@@ -309,7 +354,7 @@ def test_header_with_non_standard_nplurals_is_a_warning(tmp_path: Path) -> None:
     path = _write_po(project, "ru", RU)
     text = path.read_text(encoding="utf-8").replace("nplurals=3", "nplurals=4")
     path.write_text(text, encoding="utf-8")
-    (problem,) = _report(project).problems
+    (problem,) = [p for p in _report(project).problems if p.check != "stale-catalog"]
     assert (problem.check, problem.level) == ("plural-forms", "warning")
     assert "ru has 3 plural forms" in problem.message
 

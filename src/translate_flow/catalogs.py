@@ -3,23 +3,34 @@
 Owns every PO and POT file: building templates from messages, reading catalogs strictly
 (a file polib would silently "repair" is refused, never rewritten), writing atomically and
 only when the content changed, and telling apart the origins of an entry (reviewed, machine
-draft, memory match, fuzzy after an English edit). The only module that imports polib.
+draft, memory match, fuzzy after an English edit), and merging a new template into a
+catalog without ever losing a translation. The only module that imports polib; the text
+form lives in `po_write` (GNU's layout) and `po_validate` (GNU's grammar, strictly).
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polib
+from babel import Locale
+from babel.messages.plurals import get_plural
 
 from translate_flow import __version__
 from translate_flow.errors import CatalogError
 from translate_flow.files import write_atomic
-from translate_flow.rst import Message
+from translate_flow.po_validate import PoSyntaxError, RawEntry, header_fields, read_po
+from translate_flow.po_write import po_text
+
+if TYPE_CHECKING:
+    from translate_flow.rst import Message
 
 # GNU msgmerge/xgettext wrap at 79 columns; matching it keeps diffs quiet when a team mixes
 # our tool with the GNU tools or an editor that re-wraps.
@@ -28,6 +39,17 @@ WRAP_WIDTH = 79
 # Provenance of drafts, kept in translator comments because GNU tools drop unknown `#,` flags.
 MT_COMMENT = "machine-translation:"
 TM_COMMENT = "translation-memory:"
+# Our note on an entry whose numbers we patched after an English edit; dropped once the
+# translator has reviewed the entry (removed the fuzzy flag).
+NUMBERS_COMMENT = "numbers-updated:"
+
+# Babel's `Catalog.update` and GNU msgmerge both carry a translation over as fuzzy when the
+# old and new msgids are this similar (difflib ratio).
+FUZZY_CUTOFF = 0.6
+
+# The polib classes, for the type hints of modules that must not import polib themselves.
+POFile = polib.POFile
+POEntry = polib.POEntry
 # A machine draft whose markup or numbers did not survive: what to fix, for the translator
 # (who deletes the line once fixed) and for `check`.
 MT_PROBLEM_COMMENT = "machine-translation-problem:"
@@ -76,10 +98,13 @@ def template(messages: Iterable[Message], *, source: str, title: str) -> polib.P
 
 
 def render(po: polib.POFile) -> str:
-    """The file text, as written: fixed wrap width, trailing newline."""
-    po.wrapwidth = WRAP_WIDTH
-    text: str = po.__unicode__()
-    return text if text.endswith("\n") else text + "\n"
+    """The file text, as GNU msgmerge would write it (see `po_write`)."""
+    return po_text(
+        header=po.header or "",
+        metadata=list(po.metadata.items()),
+        fuzzy_header=bool(po.metadata_is_fuzzy),
+        entries=list(po),
+    )
 
 
 def save_catalog(po: polib.POFile, path: Path, *, date_header: str = "POT-Creation-Date") -> bool:
@@ -102,6 +127,17 @@ def save_rendered(text: str, path: Path, *, date_header: str = "POT-Creation-Dat
     return True
 
 
+def save_po(text: str, path: Path, *, original: bytes | None) -> bool:
+    """Write a catalog rendered by `render` if it differs from `original` (the bytes read).
+
+    The write is atomic and refused (ChangedOnDisk) if the file no longer holds `original`.
+    """
+    if original is not None and original == text.encode("utf-8"):
+        return False
+    write_atomic(path, text, expected=original)
+    return True
+
+
 def render_template(messages: Iterable[Message], *, source: str, title: str) -> str:
     """The POT text of one article, with `DATE_PLACEHOLDER` as its creation date."""
     return render(template(messages, source=source, title=title))
@@ -110,23 +146,62 @@ def render_template(messages: Iterable[Message], *, source: str, title: str) -> 
 def load_catalog(path: Path) -> polib.POFile:
     """Read a POT or PO file, refusing anything polib would silently repair.
 
-    Raises CatalogError naming the file (and line where known).
+    Raises CatalogError naming the file and line of the first fault.
     """
+    return parse_catalog(read_bytes(path), path=path)
+
+
+def read_bytes(path: Path) -> bytes:
     if not path.is_file():
         raise CatalogError("no such file", path=path)
-    data = path.read_bytes()
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise CatalogError(f"cannot read: {err.strerror}", path=path) from err
+
+
+def parse_catalog(data: bytes, *, path: Path | str) -> polib.POFile:
+    """The catalog in `data` (the bytes of `path`), strictly validated (see `po_validate`)."""
     if data.startswith(b"\xef\xbb\xbf"):
         raise CatalogError("starts with a UTF-8 byte order mark; remove it", path=path, line=1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise CatalogError("not valid UTF-8", path=path, line=line) from err
+        raise CatalogError("not valid UTF-8; save the file as UTF-8", path=path, line=line) from err
     try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError) as err:
-        raise CatalogError(f"cannot parse: {err}", path=path) from err
+        raw = read_po(text)
+        metadata = header_fields(raw[0])
+    except PoSyntaxError as err:
+        raise CatalogError(
+            f"{err.message}; the file is left as it is", path=path, line=err.line
+        ) from err
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
+    po.header = "\n".join(raw[0].tcomment)
+    po.metadata = metadata
+    po.metadata_is_fuzzy = "fuzzy" in raw[0].flags
+    po.extend(_po_entry(entry) for entry in raw[1:])
     return po
+
+
+def _po_entry(raw: RawEntry) -> polib.POEntry:
+    plural = raw.plural_forms
+    return polib.POEntry(
+        msgctxt=raw.msgctxt,
+        msgid=raw.msgid,
+        msgid_plural=raw.strings.get("msgid_plural", ""),
+        msgstr=raw.strings.get("msgstr", ""),
+        msgstr_plural=plural,
+        comment="\n".join(raw.comment),
+        tcomment="\n".join(raw.tcomment),
+        occurrences=raw.occurrences,
+        flags=raw.flags,
+        previous_msgctxt=raw.previous.get("msgctxt"),
+        previous_msgid=raw.previous.get("msgid"),
+        previous_msgid_plural=raw.previous.get("msgid_plural"),
+        obsolete=raw.obsolete,
+        linenum=raw.line,  # the first line of the entry, as polib counts
+    )
 
 
 def entry_origin(entry: polib.POEntry) -> Origin:
@@ -171,6 +246,260 @@ def _date_of(text: str, header: str) -> str:
 def _without_date(text: str, header: str) -> str:
     old = _header_line(header, _date_of(text, header))
     return text.replace(old, _header_line(header, DATE_PLACEHOLDER), 1)
+
+
+# -- new catalogs and merging ------------------------------------------------------------------
+
+Key = tuple[str | None, str]
+
+
+def key_of(entry: polib.POEntry) -> Key:
+    return (entry.msgctxt, entry.msgid)
+
+
+def new_catalog(pot: polib.POFile, *, language: str) -> polib.POFile:
+    """An empty catalog for `language` with the header a PO editor expects."""
+    locale = Locale.parse(language)
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
+    title = pot.metadata.get("Project-Id-Version", "")
+    po.header = (
+        f"{locale.english_name} translation of {title}.\n"
+        "Translate the msgstr lines; docs/translators.md explains every comment and flag."
+    )
+    created = pot.metadata.get("POT-Creation-Date", now_stamp())
+    po.metadata = {
+        "Project-Id-Version": title,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": created,
+        "Last-Translator": "",
+        "Language-Team": locale.get_display_name(language) or language,
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": get_plural(language).plural_forms,
+    }
+    return po
+
+
+def merge(
+    pot: polib.POFile,
+    old: polib.POFile | None,
+    *,
+    language: str,
+    moved: Mapping[Key, polib.POEntry] | None = None,
+    reference: Mapping[Key, str] | None = None,
+    reference_language: str | None = None,
+) -> polib.POFile:
+    """The catalog for `pot`, keeping every translation of `old` (msgmerge --previous, and more).
+
+    Same msgid: kept as it is. Edited msgid: the closest old translation, fuzzy, with the old
+    msgid as `#| msgid` (numbers patched when only numbers changed). Vanished msgid: obsolete
+    (`#~`), revived when it comes back. `moved`: translations from the other catalogs of the
+    issue, for paragraphs that moved between articles. `reference`: reviewed translations in
+    `reference_language`, added as `#. ru: …` comments.
+    """
+    po = new_catalog(pot, language=language) if old is None else _same_header(old, pot)
+    old_entries = list(old) if old is not None else []
+    active = {key_of(e): e for e in old_entries if not e.obsolete}
+    obsolete = {key_of(e): e for e in reversed(old_entries) if e.obsolete}
+    wanted = {key_of(e) for e in pot}
+    vanished = [e for e in old_entries if key_of(e) not in wanted and _translated(e)]
+    for template_entry in pot:
+        key = key_of(template_entry)
+        entry = _new_entry(template_entry)
+        found = active.get(key) or obsolete.get(key) or (moved or {}).get(key)
+        if found is not None:
+            _carry(found, entry)
+        else:
+            closest = _closest(template_entry.msgid, vanished)
+            if closest is not None:
+                _carry_fuzzy(closest, entry)
+        _add_reference(entry, reference, reference_language)
+        po.append(entry)
+    kept = set(wanted)
+    for entry in old_entries:
+        if key_of(entry) not in kept and _translated(entry):
+            po.append(_obsolete(entry))
+            kept.add(key_of(entry))
+    return po
+
+
+def _same_header(old: polib.POFile, pot: polib.POFile) -> polib.POFile:
+    """The old header; only POT-Creation-Date follows the template (as msgmerge does)."""
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
+    po.header = old.header
+    po.metadata = dict(old.metadata)
+    po.metadata_is_fuzzy = old.metadata_is_fuzzy
+    if "POT-Creation-Date" in pot.metadata:
+        po.metadata["POT-Creation-Date"] = pot.metadata["POT-Creation-Date"]
+    return po
+
+
+def _new_entry(template_entry: polib.POEntry) -> polib.POEntry:
+    return polib.POEntry(
+        msgctxt=template_entry.msgctxt,
+        msgid=template_entry.msgid,
+        msgid_plural=template_entry.msgid_plural,
+        msgstr="",
+        msgstr_plural={i: "" for i in template_entry.msgstr_plural},
+        comment=template_entry.comment,
+        occurrences=list(template_entry.occurrences),
+        flags=[f for f in template_entry.flags if f != "fuzzy"],
+    )
+
+
+def _carry(found: polib.POEntry, entry: polib.POEntry) -> None:
+    """Same msgid: translation, flags and translator comments as they are."""
+    entry.msgstr = found.msgstr
+    if found.msgstr_plural:
+        entry.msgstr_plural = dict(found.msgstr_plural)
+    entry.tcomment = found.tcomment
+    entry.flags = _merged_flags(entry.flags, found.flags)
+    if "fuzzy" in entry.flags:
+        entry.previous_msgctxt = found.previous_msgctxt
+        entry.previous_msgid = found.previous_msgid
+        entry.previous_msgid_plural = found.previous_msgid_plural
+    else:
+        entry.tcomment = _without_numbers_note(entry.tcomment)
+
+
+def _carry_fuzzy(found: polib.POEntry, entry: polib.POEntry) -> None:
+    """Edited msgid: the old translation as a fuzzy draft, the old msgid as `#| msgid`."""
+    entry.msgstr = found.msgstr
+    if found.msgstr_plural and entry.msgid_plural:
+        entry.msgstr_plural = dict(found.msgstr_plural)
+    entry.tcomment = _without_numbers_note(found.tcomment)
+    entry.flags = _merged_flags(["fuzzy", *entry.flags], found.flags)
+    reviewed_english = found.previous_msgid if "fuzzy" in found.flags else None
+    entry.previous_msgctxt = found.msgctxt
+    entry.previous_msgid = reviewed_english or found.msgid
+    if found.msgid_plural:
+        entry.previous_msgid_plural = found.msgid_plural
+    patched = patch_numbers(found.msgid, entry.msgid, entry.msgstr)
+    if patched is not None and not entry.msgid_plural:
+        entry.msgstr, changes = patched
+        note = f"{NUMBERS_COMMENT} {changes} (only numbers changed in the English; check them)"
+        entry.tcomment = f"{entry.tcomment}\n{note}" if entry.tcomment else note
+
+
+def _merged_flags(template_flags: list[str], old_flags: list[str]) -> list[str]:
+    flags = list(template_flags)
+    flags.extend(f for f in old_flags if f not in flags)
+    return flags
+
+
+def _without_numbers_note(comment: str) -> str:
+    lines = [line for line in (comment or "").split("\n") if not line.startswith(NUMBERS_COMMENT)]
+    return "\n".join(lines)
+
+
+def _obsolete(entry: polib.POEntry) -> polib.POEntry:
+    """A vanished entry kept as `#~`: GNU keeps translator comments and the fuzzy flag."""
+    return polib.POEntry(
+        msgctxt=entry.msgctxt,
+        msgid=entry.msgid,
+        msgid_plural=entry.msgid_plural,
+        msgstr=entry.msgstr,
+        msgstr_plural=dict(entry.msgstr_plural),
+        tcomment=entry.tcomment,
+        flags=["fuzzy"] if "fuzzy" in entry.flags else [],
+        previous_msgctxt=entry.previous_msgctxt,
+        previous_msgid=entry.previous_msgid,
+        previous_msgid_plural=entry.previous_msgid_plural,
+        obsolete=True,
+    )
+
+
+def _add_reference(
+    entry: polib.POEntry, reference: Mapping[Key, str] | None, language: str | None
+) -> None:
+    if not reference or language is None:
+        return
+    text = reference.get(key_of(entry))
+    if text:
+        line = f"{language}: {' '.join(text.split())}"
+        entry.comment = f"{entry.comment}\n{line}" if entry.comment else line
+
+
+def reviewed_translations(po: polib.POFile) -> dict[Key, str]:
+    """msgid → msgstr of every reviewed (translated, not fuzzy) entry: the `#. ru:` source."""
+    return {
+        key_of(e): e.msgstr
+        for e in po
+        if not e.obsolete and e.msgstr and "fuzzy" not in e.flags and not e.msgid_plural
+    }
+
+
+def translated_entries(po: polib.POFile, *, obsolete: bool = True) -> dict[Key, polib.POEntry]:
+    """msgid → entry of every translated entry (the pool for paragraphs moving between files)."""
+    return {key_of(e): e for e in po if _translated(e) and (obsolete or not e.obsolete)}
+
+
+# -- fuzzy matching ------------------------------------------------------------------------------
+
+
+def _closest(msgid: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
+    """The candidate whose msgid is most similar to `msgid`, at least FUZZY_CUTOFF similar.
+
+    Candidates are only this catalog's vanished entries, usually a handful; cheap upper
+    bounds (length, then character counts) skip most difflib comparisons.
+    """
+    best: polib.POEntry | None = None
+    best_score = FUZZY_CUTOFF
+    for candidate in candidates:
+        if _length_bound(msgid, candidate.msgid) < best_score:
+            continue
+        score = similarity(msgid, candidate.msgid)
+        if score >= best_score and (best is None or score > best_score):
+            best, best_score = candidate, score
+    return best
+
+
+def _length_bound(a: str, b: str) -> float:
+    total = len(a) + len(b)
+    return 2.0 * min(len(a), len(b)) / total if total else 1.0
+
+
+@lru_cache(maxsize=65536)
+def similarity(a: str, b: str) -> float:
+    """difflib's ratio, as Babel and msgmerge use it; cached: six languages ask the same."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < FUZZY_CUTOFF or matcher.quick_ratio() < FUZZY_CUTOFF:
+        return 0.0
+    return matcher.ratio()
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def patch_numbers(old_msgid: str, new_msgid: str, msgstr: str) -> tuple[str, str] | None:
+    """`msgstr` with the numbers that changed between the msgids replaced, and a summary.
+
+    Only when the msgids differ in numbers alone and each changed number occurs exactly once
+    in the translation; otherwise None (the translation is carried over unpatched).
+    """
+    old_parts, new_parts = _NUMBER.split(old_msgid), _NUMBER.split(new_msgid)
+    old_numbers, new_numbers = _NUMBER.findall(old_msgid), _NUMBER.findall(new_msgid)
+    if old_parts != new_parts or len(old_numbers) != len(new_numbers):
+        return None
+    changes = [(o, n) for o, n in zip(old_numbers, new_numbers, strict=True) if o != n]
+    if not changes or len({o for o, _ in changes}) != len(changes):
+        return None
+    spans = []
+    for old, new in changes:
+        pattern = re.compile(rf"(?<![\d.,]){re.escape(old)}(?![\d]|[.,]\d)")
+        found = list(pattern.finditer(msgstr))
+        if len(found) != 1:
+            return None
+        spans.append((found[0].start(), found[0].end(), new))
+    patched, end = "", 0
+    for start, stop, new in sorted(spans):
+        patched += msgstr[end:start] + new
+        end = stop
+    patched += msgstr[end:]
+    return patched, ", ".join(f"{o} → {n}" for o, n in changes)
 
 
 # -- reading for checks ---------------------------------------------------------------------

@@ -145,6 +145,7 @@ def check(
     issues, layout = find_issues(config)
     problems: list[Problem] = [p for p in layout if p.level != "info"]
     problems.extend(pipeline.stale_templates(config, jobs=jobs))
+    problems.extend(stale_catalogs(config, languages=languages))
     articles = [(d.issue, d.name) for issue in issues for d in issue.documents]
     cache = _CheckCache.load(config.root / pipeline.CACHE_DIR / CACHE_FILE)
     outcomes: dict[tuple[str, str, str], Outcome] = {}
@@ -184,6 +185,32 @@ def check(
         problems = [_strict(p) for p in problems]
     problems.sort(key=lambda p: (p.path, p.line or 0))
     return CheckReport(tuple(results), tuple(problems), strict)
+
+
+def stale_catalogs(config: Config, *, languages: tuple[str, ...]) -> list[Problem]:
+    """The dry run of `update`: one error per catalog it would write or create."""
+    from translate_flow import pipeline
+
+    result = pipeline.update(config, languages=list(languages), dry_run=True)
+    locale = config.relative(config.locale_dir)
+    problems = []
+    for where in result.written:
+        language = Path(where).relative_to(locale).parts[0]
+        state = (
+            "is out of date with its template"
+            if (config.root / where).is_file()
+            else ("is missing")
+        )
+        problems.append(
+            Problem(
+                where,
+                None,
+                "error",
+                f"the catalog {state}; run `translate-flow update -l {language}`",
+                "stale-catalog",
+            )
+        )
+    return problems
 
 
 def _language_report(
@@ -259,17 +286,7 @@ def check_catalog(config: Config, *, language: str, issue: str, article: str) ->
     problems: list[Problem] = []
     report = CatalogReport(language, issue, article, where, counts)
     if not path.is_file():
-        _count_template(config, issue, article, counts)
-        if counts.total("messages"):
-            problems.append(
-                Problem(
-                    where,
-                    None,
-                    "error",
-                    f"no catalog for this article; run `translate-flow update -l {language}`",
-                    "stale-catalog",
-                )
-            )
+        _count_template(config, issue, article, counts)  # `stale_catalogs` reports it
         return report, problems
     try:
         po = load_catalog(path)
@@ -279,13 +296,12 @@ def check_catalog(config: Config, *, language: str, issue: str, article: str) ->
         problems.append(Problem(where, err.line, "error", err.message, "catalog"))
         return report, problems
     problems.extend(_header_problems(po, language, where))
-    nplurals = declared_nplurals(po)
     for entry in po:
         words = word_count(entry.msgid)
         if entry.obsolete:
             counts.add("obsolete", words)
             continue
-        category, found = _check_entry(entry, language, nplurals)
+        category, found = _check_entry(entry, language)
         counts.add(category, words)
         if found:
             line = msgid_line(entry, lines)
@@ -321,13 +337,13 @@ def _header_problems(po: Any, language: str, where: str) -> list[Problem]:
     ]
 
 
-def _check_entry(entry: Any, language: str, nplurals: int | None) -> tuple[Category, list[Finding]]:
+def _check_entry(entry: Any, language: str) -> tuple[Category, list[Finding]]:
     origin = entry_origin(entry)
     if origin != "reviewed":
         return origin, []
     msgid: str = entry.msgid
     if entry.msgid_plural:
-        findings = _plural_findings(entry, language, nplurals)
+        findings = _plural_findings(entry, language)
     else:
         msgstr: str = entry.msgstr
         findings = list(check_text(msgid, msgstr, language))
@@ -338,21 +354,17 @@ def _check_entry(entry: Any, language: str, nplurals: int | None) -> tuple[Categ
     return ("failing" if failing else "complete"), findings
 
 
-def _plural_findings(entry: Any, language: str, nplurals: int | None) -> list[Finding]:
+def _plural_findings(entry: Any, language: str) -> list[Finding]:
+    # The strict reader has already refused a catalog whose entries have more or fewer forms
+    # than its Plural-Forms header declares.
     forms = plural_forms(entry)
     findings: list[Finding] = []
-    if nplurals is not None and len(forms) != nplurals:
-        findings.append(
-            Finding(
-                "plural-forms",
-                "error",
-                f"{len(forms)} plural forms where the header declares nplurals={nplurals}",
-            )
-        )
     sources = [entry.msgid] + [entry.msgid_plural] * (len(forms) - 1)
     for source, form in zip(sources, forms, strict=True):
         if not form.strip():
-            findings.append(Finding("plural-forms", "error", "a plural form is empty"))
+            findings.append(
+                Finding("plural-forms", "error", "a plural form is empty; fill in every form")
+            )
             continue
         findings.extend(f for f in check_text(source, form, language) if f.check != "numbers")
         findings.extend(markup_findings(source, form, kind="paragraph"))

@@ -68,6 +68,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
     extract.set_defaults(handler=_extract)
+    update = sub.add_parser(
+        "update",
+        parents=[common],
+        help="merge the templates into one PO catalog per language",
+        description="Create or update locale/<lang>/LC_MESSAGES/<issue>/<article>.po from the "
+        "templates, like `msgmerge --previous`: translations are kept, carried over as fuzzy "
+        "when the English changed, and kept as obsolete (#~) when a paragraph disappears. "
+        "A catalog that does not parse strictly is reported and left as it is.",
+    )
+    update.add_argument(
+        "-l",
+        "--language",
+        action="append",
+        dest="languages",
+        metavar="LANG",
+        help="only this language (repeatable; default: every configured language)",
+    )
+    update.set_defaults(handler=_update)
     build = sub.add_parser(
         "build",
         parents=[common],
@@ -299,6 +317,14 @@ class _ProgressBar:
         if self.language:
             self.stream.write("\n")
             self.language = ""
+
+
+def _update(args: argparse.Namespace, config: Config) -> int:
+    from translate_flow import pipeline
+
+    result = pipeline.update(config, languages=args.languages)
+    _print_files(result, verb="updated")
+    return _report(result.problems)
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:

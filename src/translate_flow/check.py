@@ -147,28 +147,7 @@ def check(
     problems.extend(pipeline.stale_templates(config, jobs=jobs))
     problems.extend(stale_catalogs(config, languages=languages))
     articles = [(d.issue, d.name) for issue in issues for d in issue.documents]
-    cache = _CheckCache.load(config.root / pipeline.CACHE_DIR / CACHE_FILE)
-    outcomes: dict[tuple[str, str, str], Outcome] = {}
-    tasks: list[Task] = []
-    for issue, name in articles:
-        todo = []
-        for language in languages:
-            path = config.po_path(language, issue, name)
-            cached = cache.lookup(config.relative(path), _digest(path))
-            if cached is None:
-                todo.append(language)
-            else:
-                outcomes[language, issue, name] = cached
-        if todo:
-            tasks.append((issue, name, tuple(todo)))
-    for done in _check_articles(config, tasks, jobs):
-        for outcome in done:
-            report = outcome[0]
-            outcomes[report.language, report.issue, report.article] = outcome
-            cache.store(
-                outcome, _digest(config.po_path(report.language, report.issue, report.article))
-            )
-    cache.save()
+    outcomes = _outcomes(config, articles, languages, jobs)
     catalogs: dict[str, list[CatalogReport]] = {language: [] for language in languages}
     for language in languages:
         for issue, name in articles:
@@ -187,6 +166,36 @@ def check(
     return CheckReport(tuple(results), tuple(problems), strict)
 
 
+def _outcomes(
+    config: Config, articles: list[tuple[str, str]], languages: tuple[str, ...], jobs: int | None
+) -> dict[tuple[str, str, str], Outcome]:
+    """Every catalog's counts and findings: from the cache when its bytes are unchanged."""
+    from translate_flow.pipeline import CACHE_DIR
+
+    cache = _CheckCache.load(config.root / CACHE_DIR / CACHE_FILE)
+    outcomes: dict[tuple[str, str, str], Outcome] = {}
+    tasks: list[Task] = []
+    for issue, name in articles:
+        todo = []
+        for language in languages:
+            path = config.po_path(language, issue, name)
+            cached = cache.lookup(config.relative(path), _digest(path))
+            if cached is None:
+                todo.append(language)
+            else:
+                outcomes[language, issue, name] = cached
+        if todo:
+            tasks.append((issue, name, tuple(todo)))
+    for done in _check_articles(config, tasks, jobs):
+        for outcome in done:
+            report = outcome[0]
+            outcomes[report.language, report.issue, report.article] = outcome
+            path = config.po_path(report.language, report.issue, report.article)
+            cache.store(outcome, _digest(path))
+    cache.save()
+    return outcomes
+
+
 def stale_catalogs(config: Config, *, languages: tuple[str, ...]) -> list[Problem]:
     """The dry run of `update`: one error per catalog it would write or create."""
     from translate_flow import pipeline
@@ -196,11 +205,8 @@ def stale_catalogs(config: Config, *, languages: tuple[str, ...]) -> list[Proble
     problems = []
     for where in result.written:
         language = Path(where).relative_to(locale).parts[0]
-        state = (
-            "is out of date with its template"
-            if (config.root / where).is_file()
-            else ("is missing")
-        )
+        exists = (config.root / where).is_file()
+        state = "is out of date with its template" if exists else "is missing"
         problems.append(
             Problem(
                 where,

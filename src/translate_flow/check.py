@@ -179,7 +179,7 @@ def _outcomes(
         todo = []
         for language in languages:
             path = config.po_path(language, issue, name)
-            cached = cache.lookup(config.relative(path), _digest(path))
+            cached = cache.lookup(_relative(config, path), _digest(path))
             if cached is None:
                 todo.append(language)
             else:
@@ -287,7 +287,7 @@ def _check_article(config: Config, task: Task) -> list[Outcome]:
 def check_catalog(config: Config, *, language: str, issue: str, article: str) -> Outcome:
     """Counts and findings of one article's catalog in one language."""
     path = config.po_path(language, issue, article)
-    where = config.relative(path)
+    where = _relative(config, path)
     counts = Counts()
     problems: list[Problem] = []
     report = CatalogReport(language, issue, article, where, counts)
@@ -403,6 +403,14 @@ def _fingerprint() -> str:
     for name in _FINGERPRINTED:
         digest.update((package / name).read_bytes())
     return digest.hexdigest()
+
+
+def _relative(config: Config, path: Path) -> str:
+    """`config.relative` without resolving symlinks: catalog paths are built under the root."""
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return config.relative(path)
 
 
 def _digest(path: Path) -> str | None:

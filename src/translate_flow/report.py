@@ -41,7 +41,7 @@ _COLUMNS = ("complete", "failing", "machine", "memory", "fuzzy", "untranslated",
 
 def text_table(report: CheckReport, *, verbose: bool = False) -> str:
     """Completeness per language (and per issue and article when `verbose`)."""
-    header = ("", "words", "msgs", *_COLUMNS, "gate")
+    header = ("language", "words", "msgs", *_COLUMNS, "gate")
     rows: list[tuple[str, ...]] = []
     for language in report.languages:
         rows.append(_row(language.language, language.counts, _gate(language)))

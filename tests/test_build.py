@@ -317,6 +317,48 @@ def test_incomplete_edition_is_held_back_and_previous_output_kept(tmp_path: Path
     assert "held back (min-complete 80%)" in listing
 
 
+def _switcher(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    return text.split('<nav class="languages"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_switcher_links_only_editions_that_exist(tmp_path: Path) -> None:
+    project = _two_language_project(tmp_path / "p")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "min-complete = { kk = 80 }\n")
+    config = load_config(project)
+    _write_catalogs(project, "kk", lambda m: "Тақырып" if m == "Title" else "")
+    pipeline.build(config, jobs=1)
+    assert not (project / "output/kk/2009-12").exists()  # held back, nothing before
+    for page in ("output/en/2009-12/a.html", "output/ru/2009-12/index.html"):
+        switcher = _switcher(project / page)
+        assert 'href="../../ru/2009-12/' in switcher or 'href="../../en/2009-12/' in switcher
+        assert "kk/" not in switcher and 'lang="kk"' not in switcher, page
+
+
+def test_switcher_gains_a_language_once_its_edition_is_published(tmp_path: Path) -> None:
+    project = _two_language_project(tmp_path / "p")
+    config = load_config(project)
+    _write_catalogs(project, "ru", lambda m: "Заголовок" if m == "Title" else "")
+    pipeline.build(config, languages=["ru"], jobs=1)
+    page = project / "output/ru/2009-12/a.html"
+    assert 'href="../../en/2009-12/a.html"' in _switcher(page)
+    assert "kk/" not in _switcher(page)
+    second = pipeline.build(config, jobs=1)  # kk built now: en and ru pages link it
+    assert 'href="../../kk/2009-12/a.html"' in _switcher(page)
+    assert "output/ru/2009-12/a.html" in second.written
+    third = pipeline.build(config, jobs=1)
+    assert third.written == [] and third.unchanged == 3
+
+
+def test_article_count_takes_the_plural_form_of_the_language(tmp_path: Path) -> None:
+    project = _two_language_project(tmp_path / "p")
+    pipeline.build(load_config(project), jobs=1)
+    ru = (project / "output/ru/2009-12/index.html").read_text(encoding="utf-8")
+    en = (project / "output/en/2009-12/index.html").read_text(encoding="utf-8")
+    assert " · 1 статья</p>" in ru and " · 1 article</p>" in en
+
+
 def test_second_build_with_nothing_changed_renders_nothing(tmp_path: Path) -> None:
     project = _two_language_project(tmp_path / "p")
     config = load_config(project)
@@ -332,6 +374,62 @@ def test_second_build_with_nothing_changed_renders_nothing(tmp_path: Path) -> No
     assert all("/en/" not in w and "/kk/" not in w for w in third.written)
 
 
+# -- images -----------------------------------------------------------------------------------
+
+FIGURES = """\
+=====
+Title
+=====
+
+.. figure:: images/photo.png
+   :alt: A photo
+
+   The caption.
+
+.. image:: images/missing.png
+
+.. image:: ../../outside.png
+
+.. image:: images/link.png
+
+.. image:: https://www.unodc.org/logo.png
+"""
+
+
+def test_images_next_to_the_sources_are_copied_into_every_edition(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {"source/2009-12/a.rst": FIGURES})
+    photo = project / "source/2009-12/images/photo.png"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\x89PNG photo")
+    (tmp_path / "outside.png").write_bytes(b"secret")
+    (tmp_path / "p/source/2009-12/images/link.png").symlink_to(tmp_path / "outside.png")
+    config = load_config(project)
+    pipeline.extract(config)
+    result = pipeline.build(config, jobs=1)
+    for lang in ("en", "ru", "kk"):
+        assert (
+            project / f"output/{lang}/2009-12/images/photo.png"
+        ).read_bytes() == photo.read_bytes()
+        page = (project / f"output/{lang}/2009-12/a.html").read_text(encoding="utf-8")
+        assert '<img alt="A photo" src="images/photo.png"' in page
+    assert sorted(str(p) for p in result.problems if p.level == "warning") == [
+        "source/2009-12/a.rst:10: warning: image images/missing.png not found",
+        "source/2009-12/a.rst:12: warning: image ../../outside.png is outside source/; "
+        "it is not published",
+        "source/2009-12/a.rst:14: warning: image images/link.png is outside source/; "
+        "it is not published",
+    ]
+    copied = sorted(p.name for p in (project / "output").rglob("*.png"))
+    assert copied == ["photo.png"] * 3
+    assert pipeline.build(config, jobs=1).written == []
+    photo.write_bytes(b"\x89PNG a new photo")
+    again = pipeline.build(config, jobs=1)
+    assert sorted(again.written) == [
+        f"output/{lang}/2009-12/images/photo.png" for lang in ("en", "kk", "ru")
+    ]
+    assert (project / "output/kk/2009-12/images/photo.png").read_bytes() == photo.read_bytes()
+
+
 # -- the sample issue -----------------------------------------------------------------------
 
 
@@ -342,8 +440,9 @@ def test_russian_sample_edition_has_date_switcher_and_no_english(sample_project:
     page = (sample_project / "output/ru/2009-12/index.html").read_text(encoding="utf-8")
     assert page.startswith('<!DOCTYPE html>\n<html lang="ru">')
     assert "31 декабря 2009\u202fг." in page  # Babel: narrow no-break space
+    assert " · 17 статей</p>" in page
     assert 'href="../../en/2009-12/index.html"' in page and ">English<" in page
-    assert 'href="../../kk/2009-12/index.html"' in page
+    assert 'href="../../kk/' not in page  # only ru was built: no kk edition to link
     assert 'lang="en"' not in _body(page)
     assert "«" in page
     article = sample_project / "output/ru/2009-12/caricc-inaugurated.html"

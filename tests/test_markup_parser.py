@@ -41,7 +41,7 @@ def _fresh(text: str) -> str:
 
 def _reused(text: str) -> str:
     document = docutils.utils.new_document("<translation>", copy.copy(markup._fragment_settings()))
-    markup._FragmentParser.shared().parse(text, document)
+    markup._PARSER().parse(text, document)
     return str(document.pformat())
 
 

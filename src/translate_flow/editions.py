@@ -11,9 +11,12 @@ drafts too); rendering one document is `render`'s job; the loops are `pipeline.b
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import html
 import json
+import os
+import urllib.parse
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,9 +31,9 @@ from translate_flow.archive import FRONT_PAGE, Article, Issue
 from translate_flow.catalogs import entry_origin, load_catalog
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem
-from translate_flow.files import write_atomic
+from translate_flow.files import copy_if_changed, write_atomic
 from translate_flow.localize import Mark, Translation
-from translate_flow.render import Rendered, render_document
+from translate_flow.render import ImageRef, Rendered, render_document
 
 DRAFT_DIR = "draft"
 
@@ -40,6 +43,7 @@ UI: dict[str, dict[str, str]] = {
         "contents": "In this issue",
         "languages": "Read in",
         "articles": "articles",
+        "articles:one": "article",
         "whole": "Whole issue",
         "previous": "Previous",
         "next": "Next",
@@ -54,7 +58,9 @@ UI: dict[str, dict[str, str]] = {
     "ru": {
         "contents": "В этом выпуске",
         "languages": "Читать на языке",
-        "articles": "статей",
+        "articles": "статей",  # Babel's plural category "many" (5, 11, 17 статей) and "other"
+        "articles:one": "статья",  # 1, 21 статья
+        "articles:few": "статьи",  # 2–4, 22 статьи
         "whole": "Весь выпуск",
         "previous": "Назад",
         "next": "Далее",
@@ -145,6 +151,8 @@ class EditionState:
     translated_words: int
     published: bool
     problems: list[Problem] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # the switcher of its pages
+    images: list[ImageRef] = field(default_factory=list)  # local images its documents show
 
     @property
     def percent(self) -> float:
@@ -237,18 +245,15 @@ def _file_bytes(path: Path) -> bytes:
         return b""
 
 
-_DATA_DIGEST: list[str] = []
-
-
+@functools.cache
 def _data_digest() -> str:
-    if not _DATA_DIGEST:
-        digest = hashlib.sha1()
-        for name in ("page.html", "index.html", "style.css"):
-            digest.update(_data(name).encode())
-        _DATA_DIGEST.append(digest.hexdigest())
-    return _DATA_DIGEST[0]
+    digest = hashlib.sha1()
+    for name in ("page.html", "index.html", "style.css"):
+        digest.update(_data(name).encode())
+    return digest.hexdigest()
 
 
+@functools.cache
 def _data(name: str) -> str:
     return (resources.files("translate_flow") / "data" / name).read_text(encoding="utf-8")
 
@@ -263,13 +268,67 @@ def load_states(path: Path) -> dict[str, EditionState]:
     states = {}
     for key, value in data.get("editions", {}).items():
         problems = [Problem(**p) for p in value.pop("problems", [])]
-        states[key] = EditionState(**value, problems=problems)
+        images = [ImageRef(**i) for i in value.pop("images", [])]
+        states[key] = EditionState(**value, problems=problems, images=images)
     return states
 
 
 def save_states(path: Path, states: dict[str, EditionState]) -> None:
     data = {"version": __version__, "editions": {k: asdict(v) for k, v in states.items()}}
     write_atomic(path, json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+
+
+# -- images ---------------------------------------------------------------------------------
+
+
+def copy_images(
+    config: Config, edition: Edition, images: list[ImageRef], root: Path
+) -> tuple[list[Path], list[Problem]]:
+    """Copy the images `edition` shows into it, at the same place relative to its pages.
+
+    `source/<issue>/images/x.jpg` goes to `<root>/<lang>/<issue>/images/x.jpg`, so the
+    document's own relative URI works unchanged. Only regular files inside the source folder
+    are copied — a path or a symlink leading out of it is reported, never followed — and a
+    missing file is a warning rather than a silently broken image.
+    """
+    written: list[Path] = []
+    problems: list[Problem] = []
+    for image in images:
+        found = _image_file(config, image)
+        if isinstance(found, Problem):
+            problems.append(found)
+            continue
+        target = root / edition.language / found.relative_to(_source_root(config))
+        if copy_if_changed(found, target):
+            written.append(target)
+    return written, problems
+
+
+def _image_file(config: Config, image: ImageRef) -> Path | Problem:
+    """The source file of `image`, or the warning saying why there is none to copy."""
+    source_dir = _source_root(config)
+    wanted = urllib.parse.unquote(urllib.parse.urlsplit(image.uri).path)
+    article_dir = (config.root / image.source).absolute().parent
+    path = Path(os.path.normpath(article_dir / wanted))
+    where = config.relative(config.source_dir)
+    if not wanted.startswith("/") and path.is_relative_to(source_dir):
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return _image_warning(image, f"image {image.uri} not found")
+        if real.is_relative_to(source_dir.resolve()) and real.is_file():
+            return path
+        if real.is_relative_to(source_dir.resolve()):
+            return _image_warning(image, f"image {image.uri} is not a file")
+    return _image_warning(image, f"image {image.uri} is outside {where}/; it is not published")
+
+
+def _source_root(config: Config) -> Path:
+    return Path(os.path.normpath(config.source_dir.absolute()))
+
+
+def _image_warning(image: ImageRef, message: str) -> Problem:
+    return Problem(image.source, image.line, "warning", message)
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -367,7 +426,8 @@ def _page(
 ) -> str:
     issue, lang = edition.issue, edition.language
     count = len(issue.articles)
-    articles_count = f" · {format_decimal(count, locale=_locale(lang))} {_e(ui(lang, 'articles'))}"
+    number = format_decimal(count, locale=_locale(lang))
+    articles_count = f" · {number} {_e(_articles(lang, count))}"
     return Template(_data("page.html")).substitute(
         lang=lang,
         version=__version__,
@@ -385,6 +445,12 @@ def _page(
         content=content,
         footer=_e(ui(lang, "footer")) if lang != config.source_language else "",
     )
+
+
+def _articles(lang: str, count: int) -> str:
+    """The word "articles" after `count`, in the plural form the language's rules ask for."""
+    category = _locale(lang).plural_form(count)
+    return UI.get(lang, {}).get(f"articles:{category}") or ui(lang, "articles")
 
 
 def _switcher(current: str, languages: list[str], issue: str, page: str) -> str:
@@ -417,6 +483,7 @@ def _notice(lang: str, draft: bool, documents: list[Rendered], source_language: 
     return ""
 
 
+@functools.cache
 def _language_name(lang: str) -> str:
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
@@ -426,6 +493,7 @@ def _date(date: datetime.date | None, lang: str) -> str:
     return format_date(date, format="long", locale=_locale(lang)) if date else ""
 
 
+@functools.cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 

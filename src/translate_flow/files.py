@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,3 +110,29 @@ def _unlock(fd: int) -> None:
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
         return
     fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def copy_if_changed(source: Path, path: Path) -> bool:
+    """Copy `source` to `path` atomically unless `path` already has its size and mtime.
+
+    Returns whether it copied. The copy keeps the source's mtime, so a second run compares
+    two `stat` calls instead of reading both files.
+    """
+    stat = source.stat()
+    try:
+        old = path.stat()
+        if (old.st_size, old.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temporary)
+        shutil.copystat(source, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True

@@ -61,6 +61,58 @@ def _fragment_settings() -> Any:
     return settings_from(FRAGMENT_SETTINGS)
 
 
+class _FragmentParser(Parser):  # type: ignore[misc]
+    """docutils' rst parser with its state machine built once and run again for each text.
+
+    `Parser.parse` builds a new `RSTStateMachine` — fifteen states compiling their
+    transitions — and re-compiles the inliner's patterns for every text: several times the
+    cost of parsing a one-line msgstr. `StateMachine.run` resets its line offset, current
+    state and observers, and docutils itself reuses nested state machines this way
+    (`RSTState.nested_sm_cache`), so one machine per process serves every fragment. This is
+    `Parser.parse` otherwise unchanged. A run that raises (RecursionError, the build's time
+    limit) may leave the machine half-way: it is dropped and built again next time.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(inliner=_fragment_inliner())
+        self.statemachine: states.RSTStateMachine | None = None
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        self.setup_parse(inputstring, document)
+        document.settings.setdefault("tab_width", 8)
+        document.settings.setdefault("syntax_highlight", "long")
+        machine = self.statemachine or states.RSTStateMachine(
+            state_classes=self.state_classes, initial_state=self.initial_state
+        )
+        self.statemachine = None  # not reusable until this run completes
+        lines = docutils.statemachine.string2lines(
+            inputstring, tab_width=document.settings.tab_width, convert_whitespace=True
+        )
+        for number, line in enumerate(lines, start=1):
+            if len(line) > document.settings.line_length_limit:
+                error = document.reporter.error(f"Line {number} exceeds the line-length-limit.")
+                document.append(error)
+                break
+        else:
+            try:
+                machine.run(lines, document, inliner=self.inliner)
+            finally:
+                roles._roles.pop("", None)  # as Parser.parse: forget a `default-role`
+        self.statemachine = machine
+        self.finish_parse()
+
+
+def _fragment_inliner() -> states.Inliner:
+    """An inliner whose patterns are compiled once: every fragment has the same settings."""
+    inliner = states.Inliner()
+    inliner.init_customizations(_fragment_settings())
+    inliner.init_customizations = lambda settings: None  # RSTStateMachine.run calls it again
+    return inliner
+
+
+_PARSER = functools.cache(_FragmentParser)
+
+
 def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
     """Parse `text` on its own as inline rst, with file access and raw output disabled.
 
@@ -70,7 +122,7 @@ def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
     document = docutils.utils.new_document("<translation>", settings)
     found: list[str] = []
     document.reporter.attach_observer(lambda msg: found.append(system_message_text(msg)))
-    _FragmentParser.shared().parse(text, document)
+    _PARSER().parse(text, document)
     children = [child for child in document.children if not isinstance(child, nodes.system_message)]
     single = len(children) == 1 and type(children[0]) is nodes.paragraph
     inline = list(children[0].children) if single else []
@@ -81,52 +133,7 @@ def parse_inline(text: str) -> tuple[list[nodes.Node], list[str], bool]:
     return inline, found, single
 
 
-class _FragmentParser(Parser):  # type: ignore[misc]
-    """docutils' rst parser, keeping its state machine from one fragment to the next.
-
-    Building the machine (some 15 states, each compiling its transitions) costs as much as
-    parsing a short paragraph; checks and builds parse tens of thousands of fragments.
-    The body is `Parser.parse` of docutils 0.21–0.23 with the machine made once.
-    """
-
-    _shared: _FragmentParser | None = None
-
-    @classmethod
-    def shared(cls) -> _FragmentParser:
-        if cls._shared is None:
-            cls._shared = cls()
-        return cls._shared
-
-    def parse(self, inputstring: str, document: nodes.document) -> None:
-        self.setup_parse(inputstring, document)
-        self.document.settings.setdefault("tab_width", 8)
-        self.document.settings.setdefault("syntax_highlight", "long")
-        machine = getattr(self, "_machine", None)
-        if machine is None:
-            machine = states.RSTStateMachine(
-                state_classes=self.state_classes,
-                initial_state=self.initial_state,
-                debug=document.reporter.debug_flag,
-            )
-        self._machine = None  # a parse that raises leaves no half-used machine behind
-        self.statemachine = machine
-        lines = docutils.statemachine.string2lines(
-            inputstring, tab_width=document.settings.tab_width, convert_whitespace=True
-        )
-        limit = document.settings.line_length_limit
-        too_long = next((n for n, line in enumerate(lines, 1) if len(line) > limit), None)
-        if too_long is not None:
-            document.append(
-                document.reporter.error(f"Line {too_long} exceeds the line-length-limit.")
-            )
-        else:
-            machine.run(lines, document, inliner=self.inliner)
-        if "" in roles._roles:
-            del roles._roles[""]
-        self.finish_parse()
-        self._machine = machine
-
-
+@functools.lru_cache(maxsize=8192)
 def inline_markup(text: str) -> InlineMarkup:
     """The inventory of inline constructs in `text` (a msgid or a msgstr)."""
     inline, problems, single = parse_inline(text)

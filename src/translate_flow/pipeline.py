@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from translate_flow import __version__, catalogs
-from translate_flow.archive import Article, find_issues
+from translate_flow.archive import Article, Issue, find_issues
 from translate_flow.catalogs import render_template, save_rendered, would_write
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem, TranslateFlowError
@@ -305,6 +305,7 @@ def build(
     state_path = config.root / CACHE_DIR / ("build-draft.json" if draft else "build.json")
     states = editions.load_states(state_path)
     todo: list[editions.Edition] = []
+    kept: list[editions.Edition] = []
     digests: dict[str, str] = {}
     for issue in issues:
         for lang in built:
@@ -317,27 +318,49 @@ def build(
                 and state.digest == digests[edition.key]
                 and (index.is_file() or not state.published)
             ):
-                result.unchanged += 1
-                result.problems.extend(state.problems)
-                _note_held_back(config, edition, state, result)
+                kept.append(edition)
             else:
                 todo.append(edition)
     rendered = _render_all(config, todo, jobs)
     for edition in todo:
         documents = {d.name: rendered[(edition.key, d.name)] for d in edition.issue.documents}
-        state = _edition_state(config, edition, documents, digests[edition.key])
-        states[edition.key] = state
+        states[edition.key] = _edition_state(config, edition, documents, digests[edition.key])
+    # The language switcher links only the editions readers can open: published now, or
+    # held back with a previous output kept. An unchanged edition whose switcher would change
+    # (another language published for the first time) is rendered again for its pages.
+    published = {e.key for e in todo if states[e.key].published}
+    available = {issue.name: _available(issue, every, published, root) for issue in issues}
+    stale = [
+        e
+        for e in kept
+        if states[e.key].published and states[e.key].languages != available[e.issue.name]
+    ]
+    rendered.update(_render_all(config, stale, jobs))
+    for edition in kept:
+        if edition not in stale:
+            result.unchanged += 1
+            result.problems.extend(states[edition.key].problems)
+            _note_held_back(config, edition, states[edition.key], result)
+            if states[edition.key].published:
+                _copy_images(config, edition, states[edition.key], root, result)
+    for edition in [*todo, *stale]:
+        documents = {d.name: rendered[(edition.key, d.name)] for d in edition.issue.documents}
+        state = states[edition.key]
         result.problems.extend(state.problems)
         if not state.published:
             _note_held_back(config, edition, state, result)
             continue
-        for page in editions.edition_pages(config, edition, documents, every, root):
+        state.languages = available[edition.issue.name]
+        for page in editions.edition_pages(config, edition, documents, state.languages, root):
             _write_if_changed(config, page.path, page.text, result)
+        _copy_images(config, edition, state, root, result)
     _write_if_changed(config, config.output_dir / "style.css", editions.stylesheet(), result)
     if not draft:
         listing = editions.index_page(config, issues, every, states)
         _write_if_changed(config, config.output_dir / "index.html", listing, result)
     editions.save_states(state_path, states)
+    # A source's findings (a missing image, a render limit) come once, not once per language.
+    result.problems = list(dict.fromkeys(result.problems))
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     return result
 
@@ -610,6 +633,30 @@ def _short_hash(key: catalogs.Key) -> str:
     return hashlib.sha1(f"{context or ''}\x04{msgid}".encode()).hexdigest()[:16]
 
 
+def _copy_images(
+    config: Config,
+    edition: editions_t.Edition,
+    state: editions_t.EditionState,
+    root: Path,
+    result: StageResult,
+) -> None:
+    from translate_flow.editions import copy_images
+
+    written, problems = copy_images(config, edition, state.images, root)
+    result.written.extend(config.relative(path) for path in written)
+    result.problems.extend(problems)
+
+
+def _available(issue: Issue, every: list[str], published: set[str], root: Path) -> list[str]:
+    """The languages whose edition of `issue` exists under `root` once this build is done."""
+    return [
+        lang
+        for lang in every
+        if f"{lang}/{issue.name}" in published
+        or (root / lang / issue.name / "index.html").is_file()
+    ]
+
+
 def _render_all(
     config: Config, todo: list[editions_t.Edition], jobs: int | None
 ) -> dict[tuple[str, str], render_t.Rendered]:
@@ -649,7 +696,8 @@ def _edition_state(
     if edition.language == config.source_language:
         translated = words
     problems = [p for d in documents.values() for p in d.problems]
-    state = EditionState(digest, words, translated, True, problems)
+    images = [image for d in documents.values() for image in d.images]
+    state = EditionState(digest, words, translated, True, problems, images=images)
     needed = 0.0
     if not edition.draft and edition.language != config.source_language:
         needed = config.min_complete_for(edition.language)

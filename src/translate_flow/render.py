@@ -10,8 +10,11 @@ and typographic quotes per language. Knows nothing of PO files or of pages.
 
 from __future__ import annotations
 
+import copy
+import functools
 import signal
 import types
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +22,9 @@ from typing import Any
 
 import docutils.io
 import docutils.languages
+import docutils.utils
 import nh3
+from docutils import nodes
 from docutils.core import Publisher
 
 from translate_flow.errors import Problem
@@ -119,6 +124,15 @@ _SCHEMES = {"http", "https", "mailto"}
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """A local image a document shows (`.. image::`, `.. figure::`), as written in `source`."""
+
+    source: str  # the rst file, relative to the project
+    uri: str
+    line: int | None
+
+
+@dataclass(frozen=True)
 class Rendered:
     """One document of an edition, ready to be put into pages."""
 
@@ -128,6 +142,7 @@ class Rendered:
     words: int
     translated_words: int
     problems: list[Problem] = field(default_factory=list)
+    images: tuple[ImageRef, ...] = ()
 
 
 class RenderTimeout(Exception):
@@ -183,7 +198,7 @@ def render_document(
     request = Request(translations, catalog, source, draft, front_page, outcome)
     try:
         with _time_limit(TIME_LIMIT):
-            parts = _publish(text, source, settings_for(language, id_prefix=id_prefix), request)
+            parts, document = _run(text, source, _edition_settings(language, id_prefix), request)
     except RenderTimeout:
         return _failed(source, f"rendering took over {TIME_LIMIT:.0f} s; the article is left out")
     except RecursionError:
@@ -198,6 +213,7 @@ def render_document(
         words=outcome.words,
         translated_words=outcome.translated_words,
         problems=outcome.problems,
+        images=_local_images(document, source),
     )
 
 
@@ -205,7 +221,7 @@ def publish_parts(
     text: str, source: str, settings: dict[str, Any], request: Request | None
 ) -> dict[str, str]:
     """docutils' html5 parts of `text`, localized by `request` (None: plain docutils)."""
-    return _publish(text, source, settings, request)
+    return _run(text, source, _settings_from(settings), request)[0]
 
 
 def sanitize(html: str) -> str:
@@ -221,14 +237,42 @@ def sanitize(html: str) -> str:
     return cleaned
 
 
-def _publish(
-    text: str, source: str, settings: dict[str, Any], request: Request | None
-) -> dict[str, str]:
-    publisher = Publisher(
-        source_class=docutils.io.StringInput, destination_class=docutils.io.StringOutput
+def _publisher() -> Publisher:
+    return Publisher(
+        reader="standalone",
+        parser="restructuredtext",
+        writer="html5",
+        source_class=docutils.io.StringInput,
+        destination_class=docutils.io.StringOutput,
     )
-    publisher.set_components("standalone", "restructuredtext", "html5")
-    publisher.process_programmatic_settings(None, settings, None)
+
+
+def _settings_from(overrides: dict[str, Any]) -> Any:
+    publisher = _publisher()
+    publisher.process_programmatic_settings(None, overrides, None)
+    return publisher.settings
+
+
+@functools.cache
+def _language_settings(language: str) -> Any:
+    # docutils builds its settings through optparse: costlier than rendering a short article,
+    # and the same for every document of a language. Build them once per process (as
+    # `rst._source_settings` does for extraction) and copy them per document.
+    return _settings_from(settings_for(language))
+
+
+def _edition_settings(language: str, id_prefix: str) -> Any:
+    settings = copy.copy(_language_settings(language))
+    settings.id_prefix = id_prefix
+    settings.record_dependencies = docutils.utils.DependencyList()
+    return settings
+
+
+def _run(
+    text: str, source: str, settings: Any, request: Request | None
+) -> tuple[dict[str, str], nodes.document]:
+    publisher = _publisher()
+    publisher.settings = settings
     publisher.set_source(text, source)
     publisher.set_destination(None, None)
     document = publisher.reader.read(publisher.source, publisher.parser, publisher.settings)
@@ -239,7 +283,18 @@ def _publish(
     publisher.writer.write(document, publisher.destination)
     publisher.writer.assemble_parts()
     parts: dict[str, str] = publisher.writer.parts
-    return parts
+    return parts, document
+
+
+def _local_images(document: nodes.document, source: str) -> tuple[ImageRef, ...]:
+    """The images of `document` that are files next to the source (not http: or data: URLs)."""
+    found: dict[tuple[str, int | None], ImageRef] = {}
+    for image in document.findall(nodes.image):
+        uri = str(image.get("uri", ""))
+        parts = urllib.parse.urlsplit(uri)
+        if uri and not parts.scheme and not parts.netloc:
+            found.setdefault((uri, image.line), ImageRef(source, uri, image.line))
+    return tuple(found.values())
 
 
 def _failed(source: str, message: str) -> Rendered:

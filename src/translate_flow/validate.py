@@ -16,7 +16,7 @@ doctree must pass an allow-list:
 
 Callers get `Reason`s (a check name and a sentence) and turn them into
 ``po-path:line: error: check: …`` with `Reason.problem()`. The localizing transform also takes
-the parsed nodes from `check_translation()`, so a msgstr is parsed once.
+the parsed nodes from `check_translation()`, so a msgstr is parsed once per process.
 Knows nothing of PO files or of the document the fragment goes into.
 """
 
@@ -123,7 +123,16 @@ def validate(*, msgid: str, msgstr: str, kind: str = "paragraph") -> list[Reason
 
 
 def check_translation(*, msgid: str, msgstr: str, kind: str = "paragraph") -> Verdict:
-    """Parse `msgstr` alone and hold it against the allow-list and its `msgid`."""
+    """Parse `msgstr` alone and hold it against the allow-list and its `msgid`.
+
+    Verdicts are cached per process: a message repeated in an article, an issue or the
+    archive is parsed and judged once. The verdict's nodes are shared: deep-copy before use.
+    """
+    return _check(msgid, msgstr, kind)
+
+
+@functools.lru_cache(maxsize=16384)
+def _check(msgid: str, msgstr: str, kind: str) -> Verdict:
     reasons = _character_reasons(msgstr)
     if reasons or kind in PLAIN_TEXT_KINDS:
         return Verdict((), tuple(reasons))
@@ -296,7 +305,7 @@ def _subset_reasons(source: _Inventory, translation: _Inventory) -> list[Reason]
 # -- inventory ------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)
 def _parsed_msgid(msgid: str) -> tuple[_Inventory, frozenset[str]]:
     try:
         inline, problems, _ = parse_inline(msgid)

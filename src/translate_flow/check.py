@@ -170,7 +170,7 @@ def _outcomes(
     config: Config, articles: list[tuple[str, str]], languages: tuple[str, ...], jobs: int | None
 ) -> dict[tuple[str, str, str], Outcome]:
     """Every catalog's counts and findings: from the cache when its bytes are unchanged."""
-    from translate_flow.pipeline import CACHE_DIR
+    from translate_flow.stage import CACHE_DIR
 
     cache = _CheckCache.load(config.root / CACHE_DIR / CACHE_FILE)
     outcomes: dict[tuple[str, str, str], Outcome] = {}

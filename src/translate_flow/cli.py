@@ -21,7 +21,7 @@ from translate_flow.errors import ConfigError, Problem, TranslateFlowError
 
 if TYPE_CHECKING:
     from translate_flow.config import Config
-    from translate_flow.pipeline import StageResult
+    from translate_flow.stage import StageResult
 
 Handler = Callable[[argparse.Namespace, "Config"], int]
 

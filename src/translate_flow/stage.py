@@ -7,13 +7,8 @@ removed, findings, one-line notes), and the shared constants of the stage module
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from translate_flow.errors import Problem
-
-if TYPE_CHECKING:
-    pass
-
 
 # Below this many articles to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16

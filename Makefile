@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/translate-flow extract
 	$(BIN)/translate-flow update
 	$(BIN)/translate-flow build
+	-$(BIN)/translate-flow check
 	$(BIN)/translate-flow memory export -l ru -o output/memory-ru.tmx
 	@echo "open output/index.html (Russian edition: output/ru/2009-12/index.html)"
 
@@ -36,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/update.py
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/check.py
 	$(BIN)/python bench/memory.py
 
 # Machine translation throughput (builds a base-size model once into build/bench/).

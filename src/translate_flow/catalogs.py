@@ -500,3 +500,44 @@ def patch_numbers(old_msgid: str, new_msgid: str, msgstr: str) -> tuple[str, str
         end = stop
     patched += msgstr[end:]
     return patched, ", ".join(f"{o} → {n}" for o, n in changes)
+
+
+# -- reading for checks ---------------------------------------------------------------------
+
+
+def would_write(text: str, path: Path, *, date_header: str = "POT-Creation-Date") -> bool:
+    """Whether `save_rendered(text, path)` would change the file: the dry run of a stage."""
+    old_text = _read_text_or_none(path)
+    return old_text is None or _without_date(old_text, date_header) != text
+
+
+def msgid_line(entry: polib.POEntry, lines: list[str]) -> int:
+    """The 1-based line of the `msgid` of `entry` in the file whose `lines` it was read from.
+
+    polib's `linenum` is the entry's first line (a comment, usually); editors and CI want
+    the msgid itself.
+    """
+    start = max(int(entry.linenum) - 1, 0)
+    prefixes = ("#~ msgid ", "msgid ") if entry.obsolete else ("msgid ",)
+    for number in range(start, min(start + 200, len(lines))):
+        if lines[number].startswith(prefixes):
+            return number + 1
+    return start + 1
+
+
+def declared_nplurals(po: polib.POFile) -> int | None:
+    """`nplurals` of the catalog's Plural-Forms header, or None when absent or unreadable."""
+    header = po.metadata.get("Plural-Forms", "")
+    for part in header.split(";"):
+        name, _, value = part.partition("=")
+        if name.strip() == "nplurals":
+            try:
+                return int(value.strip())
+            except ValueError:
+                return None
+    return None
+
+
+def plural_forms(entry: polib.POEntry) -> list[str]:
+    """The msgstr forms of a plural entry, in index order."""
+    return [entry.msgstr_plural[index] for index in sorted(entry.msgstr_plural)]

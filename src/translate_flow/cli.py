@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from translate_flow import __version__
-from translate_flow.errors import Problem, TranslateFlowError
+from translate_flow.errors import ConfigError, Problem, TranslateFlowError
 
 if TYPE_CHECKING:
     from translate_flow.config import Config
-    from translate_flow.pipeline import StageResult
+    from translate_flow.stage import StageResult
 
 Handler = Callable[[argparse.Namespace, "Config"], int]
 
@@ -154,8 +154,71 @@ def _parser() -> argparse.ArgumentParser:
         "--from-index", nargs=2, metavar=("FROM", "TO"), help="fetch FROM→TO from the index"
     )
     install.set_defaults(handler=_models_install)
+    _add_check(sub, common)
     _add_memory_parser(sub, common)
     return parser
+
+
+def _add_check(sub: Any, common: argparse.ArgumentParser) -> None:
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="completeness and quality of the catalogs; the gate for CI",
+        description="Report how complete each language is (counting only what build "
+        "publishes), check every reviewed translation, and fail when a catalog is stale, "
+        "a check finds an error or a language is below its min-complete. Exit status: "
+        "0 every gate passes, 1 a gate or an error-level check failed, 2 usage or "
+        "configuration error.",
+    )
+    check.add_argument(
+        "-l",
+        "--language",
+        dest="languages",
+        action="append",
+        metavar="LANG",
+        help="check only this language (repeatable; default: every configured language)",
+    )
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="completeness per issue and article too"
+    )
+    check.add_argument(
+        "--min-complete",
+        type=_percent,
+        metavar="N",
+        help="required percent complete (by words) for every checked language, "
+        "instead of the configured min-complete",
+    )
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default): findings and a table; json: the whole report (schema in "
+        "docs/ci.md); github: GitHub Actions annotations and the table",
+    )
+    check.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help='append a Markdown summary to FILE (e.g. "$GITHUB_STEP_SUMMARY")',
+    )
+    check.add_argument(
+        "--no-badges",
+        action="store_true",
+        help="do not write the SVG completeness badges under output/badges/",
+    )
+    check.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
+    check.set_defaults(handler=_check)
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 100")
+    return value
 
 
 def _add_memory_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -300,6 +363,41 @@ def _update(args: argparse.Namespace, config: Config) -> int:
     result = pipeline.update(config, languages=args.languages)
     _print_files(result, verb="updated")
     return _report(result.problems)
+
+
+def _check(args: argparse.Namespace, config: Config) -> int:
+    from translate_flow import check, report
+
+    languages = config.select_languages(args.languages)
+    result = check.check(
+        config,
+        languages=languages,
+        min_complete=args.min_complete,
+        strict=args.strict,
+        jobs=args.jobs,
+    )
+    if args.format == "json":
+        sys.stdout.write(report.to_json(result))
+    else:
+        if args.format == "github":
+            sys.stdout.write(report.github_annotations(result))
+        else:
+            for problem in result.problems:
+                if problem.level != "info":
+                    print(problem)
+        sys.stdout.write(report.text_table(result, verbose=args.verbose))
+        print(report.verdict_line(result))
+    if args.summary is not None:
+        try:
+            with args.summary.open("a", encoding="utf-8") as stream:
+                stream.write(report.markdown_summary(result))
+        except OSError as err:
+            raise ConfigError(
+                f"cannot write the summary: {err.strerror}", path=args.summary
+            ) from err
+    if not args.no_badges:
+        report.write_badges(result, config)
+    return result.status
 
 
 def _print_files(result: StageResult, *, verb: str, stream: TextIO | None = None) -> None:

@@ -36,7 +36,7 @@ from translate_flow.catalogs import (
 )
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem
-from translate_flow.pipeline import CACHE_DIR, StageResult
+from translate_flow.stage import CACHE_DIR, StageResult
 
 # (language, entries done, entries to do), for a progress bar.
 EntryProgress = Callable[[str, int, int], None]

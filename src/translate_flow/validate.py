@@ -153,6 +153,38 @@ def _check(msgid: str, msgstr: str, kind: str) -> Verdict:
     return Verdict(tuple(inline), tuple(reasons))
 
 
+def missing_markup(*, msgid: str, verdict: Verdict) -> list[Reason]:
+    """Markup of `msgid` that a publishable translation dropped, and link URLs it changed.
+
+    Not a reason to refuse the translation (the gate allows a subset), but what `check`
+    reports as a markup-parity warning: a lost link or footnote reference is a lost fact.
+    """
+    if not verdict.publishable or not verdict.nodes:
+        return []
+    source, translation = _inventory_of_msgid(msgid), _inventory(list(verdict.nodes))
+    reasons = []
+    pairs = (
+        ("roles", "roles", source.roles, translation.roles),
+        ("references", "named references", source.references, translation.references),
+        ("footnotes", "footnote references", source.footnotes, translation.footnotes),
+        ("citations", "citation references", source.citations, translation.citations),
+        ("substitutions", "substitutions", source.substitutions, translation.substitutions),
+        ("literals", "inline literals", source.literals, translation.literals),
+    )
+    for check, label, expected, found in pairs:
+        gone = sorted((expected - found).elements())
+        if gone:
+            reasons.append(Reason(check, f"{label} of the msgid missing: {', '.join(gone)}"))
+    # A link with an embedded URL yields a reference and a target: compare sets of URLs.
+    urls, changed = set(source.urls), set(translation.urls)
+    if urls != changed:
+        detail = [f"missing {', '.join(sorted(urls - changed))}"] if urls - changed else []
+        if changed - urls:
+            detail.append(f"not in the msgid {', '.join(sorted(changed - urls))}")
+        reasons.append(Reason("urls", f"link URLs differ from the msgid: {'; '.join(detail)}"))
+    return reasons
+
+
 # -- the rules ------------------------------------------------------------------------------
 
 

@@ -1,0 +1,223 @@
+"""The extract stage: English articles → one gettext template per article.
+
+Owns the loop over the archive's articles, parsing them on all cores, the digest cache that
+skips unchanged articles, and the dry run `check` uses to find stale templates. What a
+message is belongs to `rst`; how a template is written belongs to `catalogs`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from translate_flow import __version__
+from translate_flow.archive import Article, find_issues
+from translate_flow.catalogs import render_template, save_rendered, would_write
+from translate_flow.config import Config
+from translate_flow.errors import Problem
+from translate_flow.files import write_atomic
+from translate_flow.rst import read_article
+from translate_flow.stage import CACHE_DIR, PARALLEL_THRESHOLD, StageResult
+
+if TYPE_CHECKING:
+    pass
+
+
+@dataclass(frozen=True)
+class _Extracted:
+    source: str
+    pot_text: str | None  # None: the article could not be parsed; keep its old template
+    problems: list[Problem]
+
+
+def extract(config: Config, *, jobs: int | None = None) -> StageResult:
+    """Write one POT per article under `locale/templates/<issue>/`.
+
+    Articles whose source and template are unchanged since the last run are not parsed
+    again (a digest cache under `.translate-flow/`), and the rest are parsed on all cores.
+    """
+    result = StageResult()
+    issues, problems = find_issues(config)
+    result.problems.extend(problems)
+    documents = [document for issue in issues for document in issue.documents]
+    cache = _ExtractCache.load(config.root / CACHE_DIR / "extract.json")
+    todo = []
+    for document in documents:
+        cached = cache.lookup(document.path, config.pot_path(document.issue, document.name))
+        if cached is None:
+            todo.append(document)
+        else:
+            result.unchanged += 1
+            result.problems.extend(cached)
+    for document, extracted in zip(todo, _extract_all(todo, config, jobs), strict=True):
+        _save_template(config, document, extracted, result, cache)
+    result.removed.extend(_remove_orphan_templates(config, documents))
+    cache.save()
+    result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    return result
+
+
+def stale_templates(config: Config, *, jobs: int | None = None) -> list[Problem]:
+    """The dry run of `extract`: one error per template it would write or remove.
+
+    Writes no template. Articles the extract cache vouches for (source and template
+    unchanged since the last extract) are not parsed again; the others are, on all cores,
+    and those found up to date are recorded in the cache as `extract` would record them.
+    """
+    issues, _ = find_issues(config)
+    documents = [document for issue in issues for document in issue.documents]
+    cache = _ExtractCache.load(config.root / CACHE_DIR / "extract.json")
+    todo = [d for d in documents if cache.lookup(d.path, config.pot_path(d.issue, d.name)) is None]
+    problems = []
+    for document, extracted in zip(todo, _extract_all(todo, config, jobs), strict=True):
+        pot = config.pot_path(document.issue, document.name)
+        if extracted.pot_text is None:
+            problems.append(
+                Problem(
+                    config.relative(pot),
+                    None,
+                    "error",
+                    f"{extracted.source} cannot be parsed, so its template may be out of date; "
+                    "run `translate-flow extract` for the details",
+                    "stale-template",
+                )
+            )
+            continue
+        if not would_write(extracted.pot_text, pot):
+            # Up to date: exactly what `extract` would record, so the next run skips it.
+            cache.store(document.path, pot, extracted.problems)
+        else:
+            state = "is out of date with" if pot.is_file() else "is missing for"
+            problems.append(
+                Problem(
+                    config.relative(pot),
+                    None,
+                    "error",
+                    f"the template {state} {extracted.source}; run `translate-flow extract`",
+                    "stale-template",
+                )
+            )
+    expected = {config.pot_path(d.issue, d.name) for d in documents}
+    if config.templates_dir.is_dir():
+        for pot in sorted(config.templates_dir.glob("*/*.pot")):
+            if pot not in expected:
+                problems.append(
+                    Problem(
+                        config.relative(pot),
+                        None,
+                        "error",
+                        "its article is gone; run `translate-flow extract` to remove it",
+                        "stale-template",
+                    )
+                )
+    cache.save()
+    return sorted(problems, key=lambda p: p.path)
+
+
+def _extract_all(articles: list[Article], config: Config, jobs: int | None) -> list[_Extracted]:
+    tasks = [(str(a.path), config.relative(a.path), _title(a)) for a in articles]
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_extract_one, *zip(*tasks, strict=True), chunksize=8))
+    return [_extract_one(*task) for task in tasks]
+
+
+def _extract_one(path: str, source: str, title: str) -> _Extracted:
+    parsed = read_article(Path(path), source_name=source)
+    if parsed.severe:
+        return _Extracted(source, None, parsed.problems)
+    return _Extracted(
+        source, render_template(parsed.messages, source=source, title=title), parsed.problems
+    )
+
+
+def _save_template(
+    config: Config,
+    article: Article,
+    extracted: _Extracted,
+    result: StageResult,
+    cache: _ExtractCache,
+) -> None:
+    result.problems.extend(extracted.problems)
+    pot = config.pot_path(article.issue, article.name)
+    if extracted.pot_text is None:
+        result.problems.append(
+            Problem(extracted.source, None, "error", "not extracted; its template is unchanged")
+        )
+        return
+    if save_rendered(extracted.pot_text, pot):
+        result.written.append(config.relative(pot))
+    else:
+        result.unchanged += 1
+    cache.store(article.path, pot, extracted.problems)
+
+
+def _remove_orphan_templates(config: Config, documents: list[Article]) -> list[str]:
+    """Templates whose article is gone; catalogs keep their translations (see `update`)."""
+    expected = {config.pot_path(d.issue, d.name) for d in documents}
+    removed = []
+    if config.templates_dir.is_dir():
+        for pot in sorted(config.templates_dir.glob("*/*.pot")):
+            if pot not in expected:
+                pot.unlink()
+                removed.append(config.relative(pot))
+    return removed
+
+
+def _title(article: Article) -> str:
+    return f"{article.issue}/{article.name}"
+
+
+class _ExtractCache:
+    """Digests of each article's source and template at the last extract, and its findings."""
+
+    def __init__(self, path: Path, entries: dict[str, dict[str, object]]):
+        self.path = path
+        self.entries = entries
+        self.changed = False
+
+    @classmethod
+    def load(cls, path: Path) -> _ExtractCache:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(path, {})
+        if not isinstance(data, dict) or data.get("version") != __version__:
+            return cls(path, {})
+        return cls(path, data.get("articles", {}))
+
+    def lookup(self, source: Path, pot: Path) -> list[Problem] | None:
+        entry = self.entries.get(str(source))
+        if entry is None or entry.get("source") != _digest(source):
+            return None
+        if entry.get("pot") != _digest(pot):
+            return None
+        problems = entry.get("problems", [])
+        assert isinstance(problems, list)
+        return [Problem(**p) for p in problems]
+
+    def store(self, source: Path, pot: Path, problems: list[Problem]) -> None:
+        self.entries[str(source)] = {
+            "source": _digest(source),
+            "pot": _digest(pot),
+            "problems": [p.__dict__ for p in problems],
+        }
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            data = {"version": __version__, "articles": self.entries}
+            write_atomic(self.path, json.dumps(data, sort_keys=True, indent=1))
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,331 @@
+"""The update stage: templates → one catalog per language, merged like msgmerge.
+
+Owns the loop over issues and languages (an issue at a time, so a paragraph may move
+between its articles; the reference language first), the project lock, the refusal to
+write over a catalog that changed on disk, and the digest cache that skips unchanged
+issues. The merge of one catalog belongs to `catalogs`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from translate_flow import __version__, catalogs, glossary
+from translate_flow.config import Config
+from translate_flow.errors import CatalogError, Problem, TranslateFlowError
+from translate_flow.files import ChangedOnDisk, project_lock, write_atomic
+from translate_flow.stage import CACHE_DIR, StageResult
+
+if TYPE_CHECKING:
+    pass
+
+
+def update(
+    config: Config, *, languages: list[str] | None = None, dry_run: bool = False
+) -> StageResult:
+    """Merge every template into one catalog per language, never losing a translation.
+
+    Works issue by issue (a paragraph may move between the articles of an issue), the
+    reference language first (its reviewed translations become `#. ru:` comments in the
+    others). An issue whose templates and catalogs are unchanged since the last run is
+    skipped (a digest cache under `.translate-flow/`). A catalog that does not pass the
+    strict reader is reported and left byte-identical; the others are still updated.
+
+    `dry_run` (for `check`) writes no catalog and takes no lock: `written` lists the catalogs
+    an update would write; only groups found up to date are recorded in the cache.
+    """
+    selected = config.select_languages(languages)
+    reference = config.reference_language
+    order = sorted(selected, key=lambda language: language != reference)
+    result = StageResult()
+    terms, problems = glossary.load_glossary(config)  # hints: `#. glossary: term = rendering`
+    if not dry_run:
+        result.problems.extend(problems)
+    with contextlib.nullcontext() if dry_run else project_lock(config.root):
+        cache = _UpdateCache.load(config.root / CACHE_DIR / "update.json")
+        templates = _templates_by_issue(config)
+        for issue, articles in templates.items():
+            parsed: dict[str, catalogs.POFile | None] = {}
+            references: dict[str, dict[catalogs.Key, str]] = {}  # read once per issue
+            for language in order:
+                group = _Group(config, issue, articles, language, reference, parsed, terms)
+                group.dry_run = dry_run
+                group.run(cache, result, references)
+        cache.save()
+    result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    return result
+
+
+def _templates_by_issue(config: Config) -> dict[str, list[str]]:
+    issues: dict[str, list[str]] = {}
+    if config.templates_dir.is_dir():
+        for pot in sorted(config.templates_dir.glob("*/*.pot")):
+            issues.setdefault(pot.parent.name, []).append(pot.stem)
+    return issues
+
+
+class _Group:
+    """The catalogs of one issue in one language: merged together so translations can move."""
+
+    def __init__(
+        self,
+        config: Config,
+        issue: str,
+        articles: list[str],
+        language: str,
+        reference: str | None,
+        templates: dict[str, catalogs.POFile | None],
+        terms: glossary.Glossary,
+    ):
+        self.config = config
+        self.issue = issue
+        self.articles = articles
+        self.language = language
+        self.reference = reference if reference != language else None
+        self.templates = templates  # parsed templates, shared by the languages of the issue
+        self.key = f"{language}/{issue}"
+        self.terms = terms  # the glossary, for the hints of each entry
+        self.dry_run = False
+
+    def run(
+        self,
+        cache: _UpdateCache,
+        result: StageResult,
+        references: dict[str, dict[catalogs.Key, str]],
+    ) -> None:
+        self.cache = cache
+        state = self._state()
+        if cache.states.get(self.key) == state:
+            result.unchanged += len(self.articles)
+            return
+        problems: list[Problem] = []
+        olds = self._read_catalogs(cache, problems)
+        pool = self._pool(olds)
+        if self.reference is not None and self.reference not in references:
+            references[self.reference] = self._reference()
+        reference = references.get(self.reference or "", {})
+        written_before = len(result.written)
+        pending: list[tuple[Path, catalogs.POFile]] = []  # remembered after a dry run
+        for article in self.articles:
+            pot = self._template(article, problems)
+            path = self.config.po_path(self.language, self.issue, article)
+            if pot is None or article not in olds:
+                continue  # a broken template or catalog: reported, left as it is
+            old_po, original = olds[article]
+            moved = {k: e for k, (a, e) in pool.items() if a != article}
+            po = catalogs.merge(
+                pot,
+                old_po,
+                language=self.language,
+                moved=moved,
+                reference=reference,
+                reference_language=self.reference,
+            )
+            glossary.annotate(po, self.terms, self.language)
+            self._save(po, path, original, result, problems)
+            if self.dry_run:
+                pending.append((path, po))
+            else:
+                cache.remember(path, po)
+        result.problems.extend(problems)
+        clean = not any(p.level == "error" for p in problems)
+        if self.dry_run:
+            if not clean or len(result.written) > written_before:
+                return  # an update would change this group: record nothing
+            # Nothing to write: record exactly what an update would, so the next run skips it.
+            for path, po in pending:
+                cache.remember(path, po)
+        if clean:
+            cache.states[self.key] = self._state()
+
+    def _paths(self, language: str) -> list[Path]:
+        folder = self.config.catalog_dir(language) / self.issue
+        expected = [self.config.po_path(language, self.issue, a) for a in self.articles]
+        orphans = sorted(set(folder.glob("*.po")) - set(expected)) if folder.is_dir() else []
+        return expected + orphans
+
+    def _state(self) -> str:
+        digest = hashlib.sha1(f"{__version__}\0{self.reference}\0".encode())
+        files = [self.config.pot_path(self.issue, a) for a in self.articles]
+        files += [self.config.glossary, *self._paths(self.language)]
+        if self.reference:
+            files += self._paths(self.reference)
+        for path in files:
+            digest.update(f"\0{path}\0{self.cache.file_digest(path)}".encode())
+        return digest.hexdigest()
+
+    def _template(self, article: str, problems: list[Problem]) -> catalogs.POFile | None:
+        if article not in self.templates:
+            path = self.config.pot_path(self.issue, article)
+            try:
+                self.templates[article] = catalogs.load_catalog(path)
+            except CatalogError as err:
+                self.templates[article] = None
+                problems.append(_problem(self.config, err, "run `translate-flow extract`"))
+        return self.templates[article]
+
+    def _read_catalogs(
+        self, cache: _UpdateCache, problems: list[Problem]
+    ) -> dict[str, tuple[catalogs.POFile | None, bytes | None]]:
+        """Each catalog of the group, strictly parsed, with the bytes it was read from."""
+        olds: dict[str, tuple[catalogs.POFile | None, bytes | None]] = {}
+        for path in self._paths(self.language):
+            article = path.stem
+            if not path.exists():
+                olds[article] = (None, None)
+                continue
+            try:
+                data = catalogs.read_bytes(path)
+                po = catalogs.parse_catalog(data, path=self.config.relative(path))
+            except CatalogError as err:
+                problems.append(_problem(self.config, err, "fix it, then run the command again"))
+                continue
+            problems.extend(cache.emptied(path, po, self.config.relative(path)))
+            olds[article] = (po, data)
+        return olds
+
+    def _pool(
+        self, olds: dict[str, tuple[catalogs.POFile | None, bytes | None]]
+    ) -> dict[catalogs.Key, tuple[str, catalogs.POEntry]]:
+        """Every translation of the issue, for paragraphs that moved to another article."""
+        pool: dict[catalogs.Key, tuple[str, catalogs.POEntry]] = {}
+        for article, (po, _) in olds.items():
+            if po is not None:
+                for key, entry in catalogs.translated_entries(po).items():
+                    pool.setdefault(key, (article, entry))
+        return pool
+
+    def _reference(self) -> dict[catalogs.Key, str]:
+        """Reviewed translations of the issue in the reference language (read as they are)."""
+        found: dict[catalogs.Key, str] = {}
+        if self.reference is None:
+            return found
+        for path in self._paths(self.reference):
+            if path.exists():
+                try:
+                    found.update(catalogs.reviewed_translations(catalogs.load_catalog(path)))
+                except CatalogError:
+                    continue  # reported when its own language is updated
+        return found
+
+    def _save(
+        self,
+        po: catalogs.POFile,
+        path: Path,
+        original: bytes | None,
+        result: StageResult,
+        problems: list[Problem],
+    ) -> None:
+        if self.dry_run:
+            text = catalogs.render(po)
+            if original is None or original != text.encode("utf-8"):
+                result.written.append(self.config.relative(path))
+            else:
+                result.unchanged += 1
+            return
+        try:
+            written = catalogs.save_po(catalogs.render(po), path, original=original)
+        except ChangedOnDisk as err:
+            problems.append(_problem(self.config, err, ""))
+            return
+        if written:
+            result.written.append(self.config.relative(path))
+        else:
+            result.unchanged += 1
+
+
+def _problem(config: Config, err: TranslateFlowError, hint: str) -> Problem:
+    path = err.path or ""
+    if path and Path(path).is_absolute():
+        path = config.relative(Path(path))
+    message = f"{err.message}; {hint}" if hint and hint not in err.message else err.message
+    return Problem(path, err.line, "error", message)
+
+
+def _bytes_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"\0missing"
+
+
+class _UpdateCache:
+    """Per issue and language, a digest of its templates and catalogs at the last update;
+    per catalog, which entries were translated (to report a translation that went empty)."""
+
+    def __init__(
+        self,
+        path: Path,
+        states: dict[str, str],
+        translated: dict[str, list[str]],
+        files: dict[str, list[object]],
+    ):
+        self.path = path
+        self.states = states
+        self.translated = translated
+        self.files = files  # path → [mtime_ns, size, sha1]: hash only what was touched
+
+    def file_digest(self, path: Path) -> str:
+        try:
+            stat = path.stat()
+        except OSError:
+            return "missing"
+        known = self.files.get(str(path))
+        if known is not None and known[:2] == [stat.st_mtime_ns, stat.st_size]:
+            return str(known[2])
+        digest = hashlib.sha1(_bytes_or_empty(path)).hexdigest()
+        self.files[str(path)] = [stat.st_mtime_ns, stat.st_size, digest]
+        return digest
+
+    @classmethod
+    def load(cls, path: Path) -> _UpdateCache:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(path, {}, {}, {})
+        if not isinstance(data, dict) or data.get("version") != __version__:
+            return cls(path, {}, {}, {})
+        return cls(path, data.get("states", {}), data.get("translated", {}), data.get("files", {}))
+
+    def remember(self, path: Path, po: catalogs.POFile) -> None:
+        keys = catalogs.reviewed_translations(po)
+        self.translated[str(path)] = sorted(_short_hash(key) for key in keys)
+
+    def emptied(self, path: Path, po: catalogs.POFile, where: str) -> list[Problem]:
+        before = set(self.translated.get(str(path), ()))
+        if not before:
+            return []
+        return [
+            Problem(
+                where,
+                entry.linenum,
+                "warning",
+                "this entry had a translation at the last update and is now empty; "
+                f"restore it from version control (git log -p {where}) if that was not intended",
+            )
+            for entry in po
+            if not entry.obsolete
+            and not entry.msgstr
+            and not any(entry.msgstr_plural.values())
+            and _short_hash(catalogs.key_of(entry)) in before
+        ]
+
+    def save(self) -> None:
+        data = {
+            "version": __version__,
+            "states": self.states,
+            "translated": self.translated,
+            "files": self.files,
+        }
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        if _bytes_or_empty(self.path) != text.encode():
+            write_atomic(self.path, text)
+
+
+def _short_hash(key: catalogs.Key) -> str:
+    context, msgid = key
+    return hashlib.sha1(f"{context or ''}\x04{msgid}".encode()).hexdigest()[:16]

@@ -261,3 +261,34 @@ def test_project_glossary_is_read_again_only_when_the_file_changes(tmp_path: Pat
     (root / "locale/glossary.csv").write_text("term,ru\nNATO,НАТО\nOSCE,ОБСЕ\n", encoding="utf-8")
     assert [t.name for t in project_glossary(config).terms] == ["NATO", "OSCE"]
     assert digest(config) != before
+
+
+def test_check_warns_about_a_term_and_follows_glossary_edits(tmp_path: Path) -> None:
+    from translate_flow.check import check
+    from translate_flow.cli import main
+
+    root = make_project(
+        tmp_path / "p",
+        {
+            "source/2010-01/news.rst": "News\n====\n\nA meeting in Kyrgyzstan.\n",
+            "locale/glossary.csv": "term,note,do-not-translate,ru\nKyrgyzstan,,,Кыргызстан\n",
+        },
+        languages='["ru"]',
+    )
+    assert main(["extract", "--project", str(root)]) == 0
+    assert main(["update", "--project", str(root)]) == 0
+    path = root / "locale/ru/LC_MESSAGES/2010-01/news.po"
+    po = polib.pofile(str(path))
+    po.find("News").msgstr = "Новости"
+    po.find("A meeting in Kyrgyzstan.").msgstr = "Встреча в Киргизии."
+    po.save()
+    config = load_config(root)
+    found = [str(p) for p in check(config, languages=("ru",)).problems if p.check == "glossary"]
+    assert found == [
+        "locale/ru/LC_MESSAGES/2010-01/news.po:25: warning: glossary: “Kyrgyzstan” should be "
+        "translated “Кыргызстан” (locale/glossary.csv:2)"
+    ]
+    (root / "locale/glossary.csv").write_text(
+        "term,note,do-not-translate,ru\nKyrgyzstan,,,Кыргызстан|Киргизия\n", encoding="utf-8"
+    )
+    assert [p for p in check(config, languages=("ru",)).problems if p.check == "glossary"] == []

@@ -31,7 +31,7 @@ import babel
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from translate_flow import __version__
+from translate_flow import __version__, glossary
 from translate_flow.archive import find_issues
 from translate_flow.catalogs import (
     declared_nplurals,
@@ -146,6 +146,7 @@ def check(
     problems: list[Problem] = [p for p in layout if p.level != "info"]
     problems.extend(pipeline.stale_templates(config, jobs=jobs))
     problems.extend(stale_catalogs(config, languages=languages))
+    problems.extend(glossary.load_glossary(config)[1])  # a bad row of locale/glossary.csv
     articles = [(d.issue, d.name) for issue in issues for d in issue.documents]
     outcomes = _outcomes(config, articles, languages, jobs)
     catalogs: dict[str, list[CatalogReport]] = {language: [] for language in languages}
@@ -173,13 +174,14 @@ def _outcomes(
     from translate_flow.stage import CACHE_DIR
 
     cache = _CheckCache.load(config.root / CACHE_DIR / CACHE_FILE)
+    terms = glossary.digest(config)  # the glossary check's findings depend on it too
     outcomes: dict[tuple[str, str, str], Outcome] = {}
     tasks: list[Task] = []
     for issue, name in articles:
         todo = []
         for language in languages:
             path = config.po_path(language, issue, name)
-            cached = cache.lookup(_relative(config, path), _digest(path))
+            cached = cache.lookup(_relative(config, path), _digest(path, terms))
             if cached is None:
                 todo.append(language)
             else:
@@ -191,7 +193,7 @@ def _outcomes(
             report = outcome[0]
             outcomes[report.language, report.issue, report.article] = outcome
             path = config.po_path(report.language, report.issue, report.article)
-            cache.store(outcome, _digest(path))
+            cache.store(outcome, _digest(path, terms))
     cache.save()
     return outcomes
 
@@ -302,12 +304,18 @@ def check_catalog(config: Config, *, language: str, issue: str, article: str) ->
         problems.append(Problem(where, err.line, "error", err.message, "catalog"))
         return report, problems
     problems.extend(_header_problems(po, language, where))
+    terms = glossary.project_glossary(config)
     for entry in po:
         words = word_count(entry.msgid)
         if entry.obsolete:
             counts.add("obsolete", words)
             continue
         category, found = _check_entry(entry, language)
+        if category in ("complete", "failing") and not entry.msgid_plural:
+            found += [
+                Finding(glossary.CHECK, "warning", message)
+                for message in terms.findings(entry.msgid, entry.msgstr, language)
+            ]
         counts.add(category, words)
         if found:
             line = msgid_line(entry, lines)
@@ -391,7 +399,15 @@ def _kind(entry: Any) -> str:
 CACHE_FILE = "check.json"
 
 # The modules whose code decides a catalog's outcome: a change to any of them empties the cache.
-_FINGERPRINTED = ("check.py", "quality.py", "validate.py", "markup.py", "catalogs.py", "rst.py")
+_FINGERPRINTED = (
+    "check.py",
+    "quality.py",
+    "validate.py",
+    "markup.py",
+    "catalogs.py",
+    "rst.py",
+    "glossary.py",
+)
 
 
 @lru_cache(maxsize=1)
@@ -413,9 +429,9 @@ def _relative(config: Config, path: Path) -> str:
         return config.relative(path)
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path: Path, salt: str = "") -> str | None:
     try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
+        return hashlib.sha1(path.read_bytes()).hexdigest() + salt
     except OSError:
         return None
 

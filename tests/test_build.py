@@ -11,6 +11,7 @@ import pytest
 from conftest import GOLDEN, REPO, make_project
 
 from translate_flow import pipeline
+from translate_flow import render as render_module
 from translate_flow.catalogs import MT_COMMENT, load_catalog
 from translate_flow.config import load_config
 from translate_flow.localize import Outcome, Request, Translation
@@ -468,6 +469,32 @@ def test_docutils_labels_in_the_edition_language(tmp_path: Path) -> None:
             id_prefix="",
         )
         assert note in rendered.body and contents in rendered.body
+
+
+@pytest.mark.parametrize("fixture", [*EXTRACT_FIXTURES, None], ids=lambda f: f and f.stem)
+def test_a_source_parsed_once_renders_every_language_as_its_own_parse(
+    fixture: Path | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build parses a source once and renders each language from a copy of the doctree.
+    text = fixture.read_text(encoding="utf-8") if fixture else REFERENCES_RST
+    text += "\n.. contents:: Overview\n"  # a titled contents topic is the same in every language
+
+    def render(language: str) -> object:
+        return render_document(
+            text=text,
+            source="a.rst",
+            language=language,
+            translations={},
+            catalog="",
+            draft=False,
+            front_page=False,
+            id_prefix="a-",
+        )
+
+    shared = {lang: render(lang) for lang in ("en", "ru", "kk", "tk")}
+    assert render_module._parsed(text, "a.rst", "a-", "en") is not None
+    monkeypatch.setattr(render_module, "_parsed", lambda *args: None)
+    assert shared == {lang: render(lang) for lang in ("en", "ru", "kk", "tk")}
 
 
 def test_unchanged_repository_sample_is_untouched(sample_project: Path) -> None:

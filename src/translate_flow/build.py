@@ -135,27 +135,38 @@ def _available(issue: Issue, every: list[str], published: set[str], root: Path) 
 def _render_all(
     config: Config, todo: list[editions_t.Edition], jobs: int | None
 ) -> dict[tuple[str, str], render_t.Rendered]:
-    tasks = [
-        (config, document, edition.language, edition.draft, edition.key)
-        for edition in todo
-        for document in edition.issue.documents
-    ]
+    # One task per source document with every edition that needs it, so a worker parses the
+    # source once and renders its languages from copies of that doctree (`render._parsed`).
+    wanted: dict[Path, tuple[Article, list[tuple[str, bool, str]]]] = {}
+    for edition in todo:
+        for document in edition.issue.documents:
+            entry = wanted.setdefault(document.path, (document, []))
+            entry[1].append((edition.language, edition.draft, edition.key))
+    tasks = [(config, document, editions) for document, editions in wanted.values()]
     workers = jobs or os.cpu_count() or 1
-    if workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+    renders = sum(len(editions) for _, _, editions in tasks)
+    if workers > 1 and renders >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = list(pool.map(_render_one, tasks, chunksize=8))
+            outputs = list(pool.map(_render_one, tasks, chunksize=2))
     else:
         outputs = [_render_one(task) for task in tasks]
-    return {(task[4], task[1].name): output for task, output in zip(tasks, outputs, strict=True)}
+    return {
+        (key, document.name): output
+        for (_, document, editions), rendered in zip(tasks, outputs, strict=True)
+        for (_, _, key), output in zip(editions, rendered, strict=True)
+    }
 
 
 def _render_one(
-    task: tuple[Config, Article, str, bool, str],
-) -> render_t.Rendered:
+    task: tuple[Config, Article, list[tuple[str, bool, str]]],
+) -> list[render_t.Rendered]:
     from translate_flow.editions import render_edition_document
 
-    config, document, language, draft, _ = task
-    return render_edition_document(config, document, language, draft)
+    config, document, editions = task
+    return [
+        render_edition_document(config, document, language, draft)
+        for language, draft, _ in editions
+    ]
 
 
 def _edition_state(

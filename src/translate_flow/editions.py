@@ -210,6 +210,7 @@ def render_edition_document(
         draft=draft,
         front_page=article.name == FRONT_PAGE,
         id_prefix=f"{article.name}-",
+        source_language=config.source_language,
     )
     rendered.problems[:0] = problems
     return rendered

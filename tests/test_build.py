@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -373,6 +374,25 @@ def test_second_build_with_nothing_changed_renders_nothing(tmp_path: Path) -> No
     third = pipeline.build(config, jobs=1)
     assert sorted(third.written) == ["output/ru/2009-12/a.html", "output/ru/2009-12/index.html"]
     assert all("/en/" not in w and "/kk/" not in w for w in third.written)
+
+
+def test_unchanged_files_are_known_by_size_and_mtime_and_edits_by_content(tmp_path: Path) -> None:
+    project = _two_language_project(tmp_path / "p")
+    config = load_config(project)
+    _write_catalogs(project, "ru", lambda m: "Заголовок" if m == "Title" else "")
+    pipeline.build(config, jobs=1)
+    path = config.po_path("ru", "2009-12", "a")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched, same bytes
+    touched = pipeline.build(config, jobs=1)
+    assert touched.written == [] and touched.unchanged == 3
+    same_size = path.read_text().replace('msgstr "Заголовок"', 'msgstr "Заголовак"')
+    path.write_text(same_size)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
+    edited = pipeline.build(config, jobs=1)
+    assert "output/ru/2009-12/a.html" in edited.written
+    (project / "output/index.html").unlink()
+    assert pipeline.build(config, jobs=1).written == ["output/index.html"]
 
 
 # -- images -----------------------------------------------------------------------------------

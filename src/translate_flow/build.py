@@ -46,14 +46,15 @@ def build(
     built = selected if draft else [config.source_language, *selected]
     root = config.output_dir / editions.DRAFT_DIR if draft else config.output_dir
     state_path = config.root / CACHE_DIR / ("build-draft.json" if draft else "build.json")
-    states = editions.load_states(state_path)
+    cache = editions.load_cache(state_path)
+    states = cache.states
     todo: list[editions.Edition] = []
     kept: list[editions.Edition] = []
     digests: dict[str, str] = {}
     for issue in issues:
         for lang in built:
             edition = editions.Edition(issue, lang, draft)
-            digests[edition.key] = editions.edition_digest(config, edition, every)
+            digests[edition.key] = editions.edition_digest(config, edition, every, cache.files)
             state = states.get(edition.key)
             index = root / lang / issue.name / "index.html"
             if (
@@ -99,9 +100,13 @@ def build(
         _copy_images(config, edition, state, root, result)
     _write_if_changed(config, config.output_dir / "style.css", editions.stylesheet(), result)
     if not draft:
-        listing = editions.index_page(config, issues, every, states)
-        _write_if_changed(config, config.output_dir / "index.html", listing, result)
-    editions.save_states(state_path, states)
+        # Formatting the listing loads Babel's data of every language: not for a no-op.
+        listing_path = config.output_dir / "index.html"
+        cache.index, before = editions.index_digest(config, issues, every, states), cache.index
+        if cache.index != before or not listing_path.is_file():
+            listing = editions.index_page(config, issues, every, states)
+            _write_if_changed(config, listing_path, listing, result)
+    editions.save_cache(state_path, cache)
     # A source's findings (a missing image, a render limit) come once, not once per language.
     result.problems = list(dict.fromkeys(result.problems))
     result.problems.sort(key=lambda p: (p.path, p.line or 0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from conftest import GOLDEN, REPO, make_project
 
 from translate_flow import pipeline
+from translate_flow import render as render_module
 from translate_flow.catalogs import MT_COMMENT, load_catalog
 from translate_flow.config import load_config
 from translate_flow.localize import Outcome, Request, Translation
@@ -374,6 +376,25 @@ def test_second_build_with_nothing_changed_renders_nothing(tmp_path: Path) -> No
     assert all("/en/" not in w and "/kk/" not in w for w in third.written)
 
 
+def test_unchanged_files_are_known_by_size_and_mtime_and_edits_by_content(tmp_path: Path) -> None:
+    project = _two_language_project(tmp_path / "p")
+    config = load_config(project)
+    _write_catalogs(project, "ru", lambda m: "Заголовок" if m == "Title" else "")
+    pipeline.build(config, jobs=1)
+    path = config.po_path("ru", "2009-12", "a")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched, same bytes
+    touched = pipeline.build(config, jobs=1)
+    assert touched.written == [] and touched.unchanged == 3
+    same_size = path.read_text().replace('msgstr "Заголовок"', 'msgstr "Заголовак"')
+    path.write_text(same_size)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
+    edited = pipeline.build(config, jobs=1)
+    assert "output/ru/2009-12/a.html" in edited.written
+    (project / "output/index.html").unlink()
+    assert pipeline.build(config, jobs=1).written == ["output/index.html"]
+
+
 # -- images -----------------------------------------------------------------------------------
 
 FIGURES = """\
@@ -468,6 +489,32 @@ def test_docutils_labels_in_the_edition_language(tmp_path: Path) -> None:
             id_prefix="",
         )
         assert note in rendered.body and contents in rendered.body
+
+
+@pytest.mark.parametrize("fixture", [*EXTRACT_FIXTURES, None], ids=lambda f: f and f.stem)
+def test_a_source_parsed_once_renders_every_language_as_its_own_parse(
+    fixture: Path | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build parses a source once and renders each language from a copy of the doctree.
+    text = fixture.read_text(encoding="utf-8") if fixture else REFERENCES_RST
+    text += "\n.. contents:: Overview\n"  # a titled contents topic is the same in every language
+
+    def render(language: str) -> object:
+        return render_document(
+            text=text,
+            source="a.rst",
+            language=language,
+            translations={},
+            catalog="",
+            draft=False,
+            front_page=False,
+            id_prefix="a-",
+        )
+
+    shared = {lang: render(lang) for lang in ("en", "ru", "kk", "tk")}
+    assert render_module._parsed(text, "a.rst", "a-", "en") is not None
+    monkeypatch.setattr(render_module, "_parsed", lambda *args: None)
+    assert shared == {lang: render(lang) for lang in ("en", "ru", "kk", "tk")}
 
 
 def test_unchanged_repository_sample_is_untouched(sample_project: Path) -> None:

@@ -46,14 +46,15 @@ def build(
     built = selected if draft else [config.source_language, *selected]
     root = config.output_dir / editions.DRAFT_DIR if draft else config.output_dir
     state_path = config.root / CACHE_DIR / ("build-draft.json" if draft else "build.json")
-    states = editions.load_states(state_path)
+    cache = editions.load_cache(state_path)
+    states = cache.states
     todo: list[editions.Edition] = []
     kept: list[editions.Edition] = []
     digests: dict[str, str] = {}
     for issue in issues:
         for lang in built:
             edition = editions.Edition(issue, lang, draft)
-            digests[edition.key] = editions.edition_digest(config, edition, every)
+            digests[edition.key] = editions.edition_digest(config, edition, every, cache.files)
             state = states.get(edition.key)
             index = root / lang / issue.name / "index.html"
             if (
@@ -99,9 +100,13 @@ def build(
         _copy_images(config, edition, state, root, result)
     _write_if_changed(config, config.output_dir / "style.css", editions.stylesheet(), result)
     if not draft:
-        listing = editions.index_page(config, issues, every, states)
-        _write_if_changed(config, config.output_dir / "index.html", listing, result)
-    editions.save_states(state_path, states)
+        # Formatting the listing loads Babel's data of every language: not for a no-op.
+        listing_path = config.output_dir / "index.html"
+        cache.index, before = editions.index_digest(config, issues, every, states), cache.index
+        if cache.index != before or not listing_path.is_file():
+            listing = editions.index_page(config, issues, every, states)
+            _write_if_changed(config, listing_path, listing, result)
+    editions.save_cache(state_path, cache)
     # A source's findings (a missing image, a render limit) come once, not once per language.
     result.problems = list(dict.fromkeys(result.problems))
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
@@ -135,27 +140,38 @@ def _available(issue: Issue, every: list[str], published: set[str], root: Path) 
 def _render_all(
     config: Config, todo: list[editions_t.Edition], jobs: int | None
 ) -> dict[tuple[str, str], render_t.Rendered]:
-    tasks = [
-        (config, document, edition.language, edition.draft, edition.key)
-        for edition in todo
-        for document in edition.issue.documents
-    ]
+    # One task per source document with every edition that needs it, so a worker parses the
+    # source once and renders its languages from copies of that doctree (`render._parsed`).
+    wanted: dict[Path, tuple[Article, list[tuple[str, bool, str]]]] = {}
+    for edition in todo:
+        for document in edition.issue.documents:
+            entry = wanted.setdefault(document.path, (document, []))
+            entry[1].append((edition.language, edition.draft, edition.key))
+    tasks = [(config, document, editions) for document, editions in wanted.values()]
     workers = jobs or os.cpu_count() or 1
-    if workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+    renders = sum(len(editions) for _, _, editions in tasks)
+    if workers > 1 and renders >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = list(pool.map(_render_one, tasks, chunksize=8))
+            outputs = list(pool.map(_render_one, tasks, chunksize=2))
     else:
         outputs = [_render_one(task) for task in tasks]
-    return {(task[4], task[1].name): output for task, output in zip(tasks, outputs, strict=True)}
+    return {
+        (key, document.name): output
+        for (_, document, editions), rendered in zip(tasks, outputs, strict=True)
+        for (_, _, key), output in zip(editions, rendered, strict=True)
+    }
 
 
 def _render_one(
-    task: tuple[Config, Article, str, bool, str],
-) -> render_t.Rendered:
+    task: tuple[Config, Article, list[tuple[str, bool, str]]],
+) -> list[render_t.Rendered]:
     from translate_flow.editions import render_edition_document
 
-    config, document, language, draft, _ = task
-    return render_edition_document(config, document, language, draft)
+    config, document, editions = task
+    return [
+        render_edition_document(config, document, language, draft)
+        for language, draft, _ in editions
+    ]
 
 
 def _edition_state(

@@ -210,6 +210,7 @@ def render_edition_document(
         draft=draft,
         front_page=article.name == FRONT_PAGE,
         id_prefix=f"{article.name}-",
+        source_language=config.source_language,
     )
     rendered.problems[:0] = problems
     return rendered
@@ -218,23 +219,61 @@ def render_edition_document(
 # -- digests and the cache ------------------------------------------------------------------
 
 
-def document_digest(config: Config, article: Article, language: str, draft: bool) -> str:
+class FileDigests:
+    """sha1 of files, kept between builds with their size and mtime: a build that finds every
+    file as it left it hashes nothing (as `update`'s cache does)."""
+
+    def __init__(self, known: dict[str, list[object]] | None = None) -> None:
+        self.known = known or {}  # path → [mtime_ns, size, sha1]
+        self.seen: dict[str, list[object]] = {}
+
+    def digest(self, path: Path) -> str:
+        key = str(path)
+        try:
+            stat = path.stat()
+        except OSError:
+            return "missing"
+        known = self.known.get(key)
+        if known is None or known[:2] != [stat.st_mtime_ns, stat.st_size]:
+            known = [stat.st_mtime_ns, stat.st_size, hashlib.sha1(_file_bytes(path)).hexdigest()]
+        self.seen[key] = known
+        return str(known[2])
+
+
+def document_digest(
+    config: Config, article: Article, language: str, draft: bool, files: FileDigests
+) -> str:
     """What a rendered document depends on: its source, its catalog, the tool, the mode."""
-    digest = hashlib.sha1(f"{__version__}|{language}|{draft}|{_data_digest()}".encode())
-    digest.update(_file_bytes(article.path))
+    parts = [__version__, language, str(draft), _data_digest(), files.digest(article.path)]
     if language != config.source_language:
-        digest.update(b"\0")
-        digest.update(_file_bytes(config.po_path(language, article.issue, article.name)))
-    return digest.hexdigest()
+        parts.append(files.digest(config.po_path(language, article.issue, article.name)))
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
-def edition_digest(config: Config, edition: Edition, languages: list[str]) -> str:
+def edition_digest(
+    config: Config, edition: Edition, languages: list[str], files: FileDigests
+) -> str:
     parts = [
-        document_digest(config, document, edition.language, edition.draft)
+        document_digest(config, document, edition.language, edition.draft, files)
         for document in edition.issue.documents
     ]
     parts.append(",".join(languages))
     parts.append(str(config.min_complete_for(edition.language)))
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def index_digest(
+    config: Config, issues: list[Issue], languages: list[str], states: dict[str, EditionState]
+) -> str:
+    """What `index_page` depends on, so an unchanged listing is not formatted again."""
+    parts = [__version__, _data_digest(), ",".join(languages)]
+    parts.extend(f"{lang}:{config.min_complete_for(lang)}" for lang in languages)
+    for issue in issues:
+        parts.append(f"{issue.name}:{issue.date}")
+        for lang in languages:
+            state = states.get(f"{lang}/{issue.name}")
+            if state is not None:
+                parts.append(f"{lang}:{state.percent!r}:{state.published}")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
@@ -258,24 +297,45 @@ def _data(name: str) -> str:
     return (resources.files("translate_flow") / "data" / name).read_text(encoding="utf-8")
 
 
-def load_states(path: Path) -> dict[str, EditionState]:
+@dataclass
+class BuildCache:
+    """`.translate-flow/build.json`: what the last build produced and what it read."""
+
+    states: dict[str, EditionState] = field(default_factory=dict)
+    files: FileDigests = field(default_factory=FileDigests)
+    index: str = ""  # `index_digest` of the `output/index.html` last written
+
+
+def load_cache(path: Path) -> BuildCache:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return BuildCache()
     if not isinstance(data, dict) or data.get("version") != __version__:
-        return {}
+        return BuildCache()
     states = {}
     for key, value in data.get("editions", {}).items():
         problems = [Problem(**p) for p in value.pop("problems", [])]
         images = [ImageRef(**i) for i in value.pop("images", [])]
         states[key] = EditionState(**value, problems=problems, images=images)
-    return states
+    return BuildCache(states, FileDigests(data.get("files", {})), str(data.get("index", "")))
 
 
-def save_states(path: Path, states: dict[str, EditionState]) -> None:
-    data = {"version": __version__, "editions": {k: asdict(v) for k, v in states.items()}}
-    write_atomic(path, json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+def save_cache(path: Path, cache: BuildCache) -> None:
+    """Write the cache (only the files this build read), unless it is unchanged."""
+    data = {
+        "version": __version__,
+        "editions": {k: asdict(v) for k, v in cache.states.items()},
+        "files": cache.files.seen,
+        "index": cache.index,
+    }
+    text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, text)
 
 
 # -- images ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
+import pickle
 import signal
 import types
 import urllib.parse
@@ -22,6 +24,7 @@ from typing import Any
 
 import docutils.io
 import docutils.languages
+import docutils.transforms
 import docutils.utils
 import nh3
 from docutils import nodes
@@ -192,13 +195,20 @@ def render_document(
     draft: bool,
     front_page: bool,
     id_prefix: str,
+    source_language: str = "en",
 ) -> Rendered:
-    """Render one English document in `language`, translated where the catalog allows."""
+    """Render one English document in `language`, translated where the catalog allows.
+
+    The source is parsed once per process in `source_language` and each language renders a
+    copy of that doctree (see `_parsed`): render the languages of a document one after another.
+    """
     outcome = Outcome()
     request = Request(translations, catalog, source, draft, front_page, outcome)
+    settings = _edition_settings(language, id_prefix)
     try:
         with _time_limit(TIME_LIMIT):
-            parts, document = _run(text, source, _edition_settings(language, id_prefix), request)
+            tree = _parsed(text, source, id_prefix, source_language)
+            parts, document = _run(text, source, settings, request, tree)
     except RenderTimeout:
         return _failed(source, f"rendering took over {TIME_LIMIT:.0f} s; the article is left out")
     except RecursionError:
@@ -269,13 +279,17 @@ def _edition_settings(language: str, id_prefix: str) -> Any:
 
 
 def _run(
-    text: str, source: str, settings: Any, request: Request | None
+    text: str, source: str, settings: Any, request: Request | None, tree: bytes | None = None
 ) -> tuple[dict[str, str], nodes.document]:
+    """Parse (or copy the parsed `tree` of) `text`, transform, localize and write it."""
     publisher = _publisher()
     publisher.settings = settings
     publisher.set_source(text, source)
     publisher.set_destination(None, None)
-    document = publisher.reader.read(publisher.source, publisher.parser, publisher.settings)
+    if tree is None:
+        document = publisher.reader.read(publisher.source, publisher.parser, publisher.settings)
+    else:
+        document = _load_tree(tree, source, settings)
     publisher.document = document
     if request is not None:
         document.transformer.add_transform(Localize, request=request)
@@ -284,6 +298,82 @@ def _run(
     publisher.writer.assemble_parts()
     parts: dict[str, str] = publisher.writer.parts
     return parts, document
+
+
+# -- one parse per source --------------------------------------------------------------------
+#
+# Parsing is a third of a render, and each source is rendered in seven languages. docutils'
+# parse does not depend on the language but for two things: the generated title (and so the
+# name and id) of a `contents` topic without a title of its own, and directive and role names,
+# which docutils also accepts in the document's language. A doctree with either (an untitled
+# contents topic, or any parse finding, as an unknown directive is) is parsed per language.
+# Otherwise the tree parsed in the source language is pickled without its settings and
+# reporter, and each language unpickles a copy with its own: the same tree a parse in that
+# language builds, with the same ids, names and registries.
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str, source: str, id_prefix: str, language: str) -> bytes | None:
+    """The parsed doctree of `text`, pickled for `_TreeUnpickler`; None: parse per language."""
+    settings = _edition_settings(language, id_prefix)
+    publisher = _publisher()
+    publisher.settings = settings
+    publisher.set_source(text, source)
+    document = publisher.reader.read(publisher.source, publisher.parser, settings)
+    if _language_dependent(document):
+        return None
+    buffer = io.BytesIO()
+    try:
+        # `document` pickles without reporter and transformer (docutils drops them); the
+        # transformer holds the transforms the parse scheduled (pending nodes): keep them.
+        state = document.transformer.__dict__
+        _TreePickler(buffer, settings, document.reporter).dump((document, state))
+    except (RecursionError, TypeError, pickle.PicklingError):
+        return None
+    return buffer.getvalue()
+
+
+def _language_dependent(document: nodes.document) -> bool:
+    if document.parse_messages or any(True for _ in document.findall(nodes.system_message)):
+        return True
+    for topic in document.findall(nodes.topic):
+        if "contents" in topic["classes"]:
+            title = topic.children[0] if topic.children else None
+            if not isinstance(title, nodes.title) or not title.rawsource:
+                return True
+    return False
+
+
+def _load_tree(tree: bytes, source: str, settings: Any) -> nodes.document:
+    reporter = docutils.utils.new_reporter(source, settings)
+    document, state = _TreeUnpickler(tree, settings, reporter).load()
+    document.reporter = reporter
+    document.transformer = docutils.transforms.Transformer(document)
+    document.transformer.__dict__.update(state)
+    assert isinstance(document, nodes.document)
+    return document
+
+
+class _TreePickler(pickle.Pickler):
+    """Pickles a doctree, leaving out its settings and reporter (`_TreeUnpickler` adds them)."""
+
+    def __init__(self, buffer: io.BytesIO, settings: Any, reporter: Any) -> None:
+        super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._own = {id(settings): "settings", id(reporter): "reporter"}
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return self._own.get(id(obj))
+
+
+class _TreeUnpickler(pickle.Unpickler):
+    """Loads a `_TreePickler` doctree with the settings and reporter of the language."""
+
+    def __init__(self, data: bytes, settings: Any, reporter: Any) -> None:
+        super().__init__(io.BytesIO(data))
+        self._own = {"settings": settings, "reporter": reporter}
+
+    def persistent_load(self, pid: Any) -> Any:
+        return self._own[pid]
 
 
 def _local_images(document: nodes.document, source: str) -> tuple[ImageRef, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -594,3 +595,30 @@ def test_second_run_reuses_unchanged_catalogs_and_rechecks_changed_ones(tmp_path
     assert {p.check for p in again.problems} >= {"parse-error"}
     assert again.languages[0].counts.count("failing", "messages") == 1
     assert again.languages[1] == first.languages[1]
+
+
+def test_parallel_check_sharing_update_parses_matches_a_serial_one(tmp_path: Path) -> None:
+    files = {
+        f"source/{issue}/a{n:02}.rst": f"Article {n}\n==========\n\nThe *text* {n} of {issue}.\n"
+        for issue in ("2009-11", "2009-12")
+        for n in range(9)
+    }
+    project = make_project(tmp_path, files)
+    config = load_config(project)
+    pipeline.extract(config)
+    pipeline.update(config)
+    for n in range(0, 9, 2):
+        path = project / "locale" / "ru" / "LC_MESSAGES" / "2009-11" / f"a{n:02}.po"
+        po = polib.pofile(str(path))
+        po.find(f"The *text* {n} of 2009-11.").msgstr = f"*Текст {n} из 2009-11."
+        po.save(str(path))
+    reports = []
+    for jobs in (1, 2):
+        shutil.rmtree(project / ".translate-flow", ignore_errors=True)
+        reports.append(check(config, languages=config.languages, jobs=jobs))
+    serial, parallel = reports
+    assert serial.problems == parallel.problems
+    assert [r.counts for r in serial.languages] == [r.counts for r in parallel.languages]
+    checks = {p.check for p in serial.problems}
+    assert "stale-catalog" in checks  # saved by polib, not in canonical form
+    assert any(p.level == "error" and p.check != "stale-catalog" for p in serial.problems)

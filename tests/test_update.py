@@ -219,3 +219,26 @@ def test_sample_project_catalogs_are_up_to_date(sample_project: Path) -> None:
     result = pipeline.update(load_config(sample_project))
     assert result.written == []
     assert_msgfmt_accepts(*_all_catalogs(sample_project))
+
+
+def test_parallel_update_writes_the_same_catalogs_as_a_serial_one(tmp_path: Path) -> None:
+    files = {
+        f"source/{issue}/a{n:02}.rst": f"Article {n}\n==========\n\nText {n} of {issue}.\n"
+        for issue in ("2009-11", "2009-12")
+        for n in range(9)
+    }
+    roots = [make_project(tmp_path / name, files) for name in ("serial", "parallel")]
+    for root, jobs in zip(roots, ("1", "2"), strict=True):
+        assert _run(root, "extract") == 0
+        assert _run(root, "update", "--jobs", jobs) == 0
+        first = root / "locale" / "ru" / "LC_MESSAGES" / "2009-11" / "a00.po"
+        _translate(first, "Text 0 of 2009-11.", "Текст 0.")
+        (root / "source" / "2009-11" / "a00.rst").write_text("Article 0\n=========\n\nText 0.\n")
+        assert _run(root, "extract") == 0
+        assert _run(root, "update", "--jobs", jobs) == 0
+    serial, parallel = (
+        {p.relative_to(root): p.read_bytes() for p in _all_catalogs(root)} for root in roots
+    )
+    assert len(serial) == 2 * 9 * len(load_config(roots[0]).languages)
+    assert serial == parallel
+    assert b'#~ msgid "Text 0 of 2009-11."' in serial[first.relative_to(roots[1])]

@@ -145,10 +145,9 @@ def check(
     issues, layout = find_issues(config)
     problems: list[Problem] = [p for p in layout if p.level != "info"]
     problems.extend(pipeline.stale_templates(config, jobs=jobs))
-    problems.extend(stale_catalogs(config, languages=languages))
     problems.extend(glossary.load_glossary(config)[1])  # a bad row of locale/glossary.csv
     articles = [(d.issue, d.name) for issue in issues for d in issue.documents]
-    outcomes = _outcomes(config, articles, languages, jobs)
+    outcomes = _outcomes(config, articles, languages, jobs, problems)
     catalogs: dict[str, list[CatalogReport]] = {language: [] for language in languages}
     for language in languages:
         for issue, name in articles:
@@ -168,41 +167,80 @@ def check(
 
 
 def _outcomes(
-    config: Config, articles: list[tuple[str, str]], languages: tuple[str, ...], jobs: int | None
+    config: Config,
+    articles: list[tuple[str, str]],
+    languages: tuple[str, ...],
+    jobs: int | None,
+    problems: list[Problem],
 ) -> dict[tuple[str, str, str], Outcome]:
-    """Every catalog's counts and findings: from the cache when its bytes are unchanged."""
+    """Every catalog's counts and findings: from the cache when its bytes are unchanged.
+
+    The others are checked by the dry run of `update` as it parses them (each file is read
+    and parsed once); those it does not parse (a group it skipped as up to date, a catalog
+    the strict reader refused) are checked afterwards. Adds the stale-catalog findings to
+    `problems`.
+    """
     from translate_flow.stage import CACHE_DIR
 
     cache = _CheckCache.load(config.root / CACHE_DIR / CACHE_FILE)
     terms = glossary.digest(config)  # the glossary check's findings depend on it too
     outcomes: dict[tuple[str, str, str], Outcome] = {}
-    tasks: list[Task] = []
+    digests: dict[str, str | None] = {}
     for issue, name in articles:
-        todo = []
         for language in languages:
             path = config.po_path(language, issue, name)
-            cached = cache.lookup(_relative(config, path), _digest(path, terms))
-            if cached is None:
-                todo.append(language)
-            else:
+            where = _relative(config, path)
+            digests[where] = _digest(path, terms)
+            cached = cache.lookup(where, digests[where])
+            if cached is not None:
                 outcomes[language, issue, name] = cached
+    wanted = frozenset(
+        _relative(config, config.po_path(language, issue, name))
+        for issue, name in articles
+        for language in languages
+        if (language, issue, name) not in outcomes
+    )
+    stale, inspected = _dry_run(config, languages, jobs, wanted)
+    problems.extend(stale)
+    fresh: list[Outcome] = [o for o in inspected.values() if isinstance(o, tuple)]
+    tasks: list[Task] = []
+    for issue, name in articles:
+        todo = tuple(
+            language
+            for language in languages
+            if (language, issue, name) not in outcomes
+            and _relative(config, config.po_path(language, issue, name)) not in inspected
+        )
         if todo:
-            tasks.append((issue, name, tuple(todo)))
+            tasks.append((issue, name, todo))
     for done in _check_articles(config, tasks, jobs):
-        for outcome in done:
-            report = outcome[0]
-            outcomes[report.language, report.issue, report.article] = outcome
-            path = config.po_path(report.language, report.issue, report.article)
-            cache.store(outcome, _digest(path, terms))
+        fresh.extend(done)
+    for outcome in fresh:
+        report = outcome[0]
+        outcomes[report.language, report.issue, report.article] = outcome
+        cache.store(outcome, digests.get(report.path))
     cache.save()
     return outcomes
 
 
 def stale_catalogs(config: Config, *, languages: tuple[str, ...]) -> list[Problem]:
     """The dry run of `update`: one error per catalog it would write or create."""
-    from translate_flow import pipeline
+    return _dry_run(config, languages, None, frozenset())[0]
 
-    result = pipeline.update(config, languages=list(languages), dry_run=True)
+
+def _dry_run(
+    config: Config, languages: tuple[str, ...], jobs: int | None, wanted: frozenset[str]
+) -> tuple[list[Problem], dict[str, object]]:
+    from translate_flow import update
+
+    result, inspected = update.update_issues(
+        config,
+        languages=list(languages),
+        dry_run=True,
+        jobs=jobs,
+        inspect=_inspect,
+        wanted=wanted,
+    )
     locale = config.relative(config.locale_dir)
     problems = []
     for where in result.written:
@@ -218,7 +256,18 @@ def stale_catalogs(config: Config, *, languages: tuple[str, ...]) -> list[Proble
                 "stale-catalog",
             )
         )
-    return problems
+    return problems, inspected
+
+
+def _inspect(
+    config: Config, language: str, issue: str, article: str, po: Any, data: bytes
+) -> Outcome:
+    """`check_catalog` on a catalog the dry run of `update` has already read and parsed."""
+    path = config.po_path(language, issue, article)
+    report = CatalogReport(language, issue, article, _relative(config, path), Counts())
+    problems: list[Problem] = []
+    _check_parsed(config, po, data.decode("utf-8").splitlines(), language, report, problems)
+    return report, problems
 
 
 def _language_report(
@@ -303,6 +352,19 @@ def check_catalog(config: Config, *, language: str, issue: str, article: str) ->
         _count_template(config, issue, article, counts)
         problems.append(Problem(where, err.line, "error", err.message, "catalog"))
         return report, problems
+    _check_parsed(config, po, lines, language, report, problems)
+    return report, problems
+
+
+def _check_parsed(
+    config: Config,
+    po: Any,
+    lines: list[str],
+    language: str,
+    report: CatalogReport,
+    problems: list[Problem],
+) -> None:
+    where, counts = report.path, report.counts
     problems.extend(_header_problems(po, language, where))
     terms = glossary.project_glossary(config)
     for entry in po:
@@ -320,7 +382,6 @@ def check_catalog(config: Config, *, language: str, issue: str, article: str) ->
         if found:
             line = msgid_line(entry, lines)
             problems.extend(Problem(where, line, f.level, f.message, f.check) for f in found)
-    return report, problems
 
 
 def _count_template(config: Config, issue: str, article: str, counts: Counts) -> None:

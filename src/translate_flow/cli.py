@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LANG",
         help="only this language (repeatable; default: every configured language)",
     )
+    update.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
     update.set_defaults(handler=_update)
     build = sub.add_parser(
         "build",
@@ -360,7 +361,7 @@ class _ProgressBar:
 def _update(args: argparse.Namespace, config: Config) -> int:
     from translate_flow import pipeline
 
-    result = pipeline.update(config, languages=args.languages)
+    result = pipeline.update(config, languages=args.languages, jobs=args.jobs)
     _print_files(result, verb="updated")
     return _report(result.problems)
 

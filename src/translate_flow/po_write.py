@@ -10,9 +10,11 @@ a translator uses. Knows nothing of polib beyond the attribute names of its entr
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import compress
 from typing import Any, Protocol
 
 PAGE_WIDTH = 79
@@ -132,6 +134,7 @@ def _references(occurrences: list[tuple[str, str]]) -> str:
 
 # -- strings -------------------------------------------------------------------------------
 
+_TO_ESCAPE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
 
 
@@ -152,20 +155,19 @@ def wrap(prefix: str, name: str, value: str) -> str:
         chars, overrides = _escaped(portion)
         more = number < len(portions) - 1
         start = len(prefix) + len(name) + 2 - after_break if first_line else 0
-        breaks = _width_linebreaks(chars, overrides, width, start)
+        possible = _possible_linebreaks(chars)
+        breaks = _width_linebreaks(chars, possible, overrides, width, start)
         if first_line and chars and (more or start > width or any(breaks)):
             out.append(f'{prefix}{name} ""\n')
             first_line = False
             start = 0
-            breaks = _width_linebreaks(chars, overrides, width, start)
+            breaks = _width_linebreaks(chars, possible, overrides, width, start)
         line = f"{prefix}{name} " if first_line else prefix
-        line += '"'
-        for char, brk in zip(chars, breaks, strict=True):
-            if brk:
-                out.append(line + '"\n')
-                line = prefix + '"'
-            line += char
-        out.append(line + '"\n')
+        cuts = [*compress(range(len(breaks)), breaks), len(chars)]
+        begin = 0
+        for cut in cuts:
+            out.append(f'{line}"{"".join(chars[begin:cut])}"\n')
+            line, begin = prefix, cut
         first_line = False
     return "".join(out)
 
@@ -194,6 +196,8 @@ def _portions(value: str) -> list[str]:
 
 def _escaped(portion: str) -> tuple[list[str], list[bool]]:
     """The escaped characters and, per character, whether a break before it is forbidden."""
+    if _TO_ESCAPE.search(portion) is None:  # most strings: nothing to escape
+        return list(portion), [False] * len(portion)
     chars: list[str] = []
     prohibited: list[bool] = []
     for char in portion:
@@ -212,11 +216,14 @@ def _escaped(portion: str) -> tuple[list[str], list[bool]]:
 
 
 def _width_linebreaks(
-    chars: list[str], prohibited: list[bool], width: int, start: int
+    chars: list[str], possible: list[bool], prohibited: list[bool], width: int, start: int
 ) -> list[bool]:
-    """libunistring's `ulc_width_linebreaks`: where to break so no line passes `width`."""
-    possible = _possible_linebreaks(chars)
+    """libunistring's `ulc_width_linebreaks`: where to break so no line passes `width`.
+
+    `possible`: `_possible_linebreaks(chars)`."""
     breaks = [False] * len(chars)
+    if all(_width(char) == 1 for char in set(chars)):
+        return _unit_width_linebreaks(possible, prohibited, breaks, width, start)
     last: int | None = None
     column = start
     piece = 0
@@ -231,6 +238,27 @@ def _width_linebreaks(
             piece = 0
         piece += _width(char)
     if last is not None and column + piece > width:
+        breaks[last] = True
+    return breaks
+
+
+def _unit_width_linebreaks(
+    possible: list[bool], prohibited: list[bool], breaks: list[bool], width: int, start: int
+) -> list[bool]:
+    """`_width_linebreaks` when every character is one column wide (nearly every string):
+    the same loop over the break opportunities only, a piece's width being its length."""
+    last: int | None = None
+    column = start
+    previous = 0  # where the current piece starts
+    for index in [i for i in compress(range(len(possible)), possible) if not prohibited[i]]:
+        piece = index - previous
+        if last is not None and column + piece > width:
+            breaks[last] = True
+            column = 0
+        last = index
+        column += piece
+        previous = index
+    if last is not None and column + len(breaks) - previous > width:
         breaks[last] = True
     return breaks
 
@@ -331,13 +359,25 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+@lru_cache(maxsize=4096)
+def _alphabetic(char: str) -> str:
+    return "A" if _line_class(char) == "AL" else "."
+
+
+_NOT_INSIDE_WORD = re.compile(r"(?<!A)A|\.")
+
+
 def _possible_linebreaks(chars: list[str]) -> list[bool]:
     """Break opportunities before each character (libunistring `u8_possible_linebreaks`)."""
     possible = [False] * len(chars)
     last = "BK"  # the class of the last non-space character; BK: start of text
     spaces = False  # spaces since that character
-    for index, char in enumerate(chars):
-        klass = _line_class(char)
+    # A letter right after a letter (most characters) is never a break and changes no state
+    # (AL AL is an indirect pair): only the other positions go through the loop.
+    codes = "".join(map(_alphabetic, chars))
+    for match in _NOT_INSIDE_WORD.finditer(codes):
+        index = match.start()
+        klass = _line_class(chars[index])
         if klass == "SP":
             spaces = True
             continue

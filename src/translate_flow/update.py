@@ -9,55 +9,149 @@ issues. The merge of one catalog belongs to `catalogs`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from translate_flow import __version__, catalogs, glossary
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem, TranslateFlowError
 from translate_flow.files import ChangedOnDisk, project_lock, write_atomic
-from translate_flow.stage import CACHE_DIR, StageResult
+from translate_flow.stage import CACHE_DIR, PARALLEL_THRESHOLD, StageResult
 
-if TYPE_CHECKING:
-    pass
+# Called in the worker with each catalog the dry run parses (see `update_issues`).
+Inspector = Callable[[Config, str, str, str, "catalogs.POFile", bytes], object]
 
 
 def update(
-    config: Config, *, languages: list[str] | None = None, dry_run: bool = False
+    config: Config,
+    *,
+    languages: list[str] | None = None,
+    dry_run: bool = False,
+    jobs: int | None = None,
 ) -> StageResult:
     """Merge every template into one catalog per language, never losing a translation.
 
     Works issue by issue (a paragraph may move between the articles of an issue), the
     reference language first (its reviewed translations become `#. ru:` comments in the
-    others). An issue whose templates and catalogs are unchanged since the last run is
-    skipped (a digest cache under `.translate-flow/`). A catalog that does not pass the
-    strict reader is reported and left byte-identical; the others are still updated.
+    others); issues are independent, so they run on all cores. An issue whose templates and
+    catalogs are unchanged since the last run is skipped (a digest cache under
+    `.translate-flow/`). A catalog that does not pass the strict reader is reported and left
+    byte-identical; the others are still updated.
 
     `dry_run` (for `check`) writes no catalog and takes no lock: `written` lists the catalogs
     an update would write; only groups found up to date are recorded in the cache.
     """
+    result, _ = update_issues(config, languages=languages, dry_run=dry_run, jobs=jobs)
+    return result
+
+
+def update_issues(
+    config: Config,
+    *,
+    languages: list[str] | None = None,
+    dry_run: bool = False,
+    jobs: int | None = None,
+    inspect: Inspector | None = None,
+    wanted: frozenset[str] = frozenset(),
+) -> tuple[StageResult, dict[str, object]]:
+    """`update`, plus `inspect(config, language, issue, article, po, data)` for each catalog
+    whose project-relative path is in `wanted` and that the run parses (check shares the
+    parse): its results by path. Catalogs of groups skipped as unchanged are not inspected.
+    """
     selected = config.select_languages(languages)
     reference = config.reference_language
-    order = sorted(selected, key=lambda language: language != reference)
+    order = tuple(sorted(selected, key=lambda language: language != reference))
     result = StageResult()
     terms, problems = glossary.load_glossary(config)  # hints: `#. glossary: term = rendering`
     if not dry_run:
         result.problems.extend(problems)
+    inspected: dict[str, object] = {}
     with contextlib.nullcontext() if dry_run else project_lock(config.root):
         cache = _UpdateCache.load(config.root / CACHE_DIR / "update.json")
-        templates = _templates_by_issue(config)
-        for issue, articles in templates.items():
-            parsed: dict[str, catalogs.POFile | None] = {}
-            references: dict[str, dict[catalogs.Key, str]] = {}  # read once per issue
-            for language in order:
-                group = _Group(config, issue, articles, language, reference, parsed, terms)
-                group.dry_run = dry_run
-                group.run(cache, result, references)
+        job = _Job(config, order, dry_run, inspect, terms)
+        parts = cache.by_issue()
+        wanted_by_issue: dict[str, set[str]] = {}
+        for path in wanted:
+            wanted_by_issue.setdefault(path.rsplit("/", 2)[-2], set()).add(path)
+        tasks = [
+            (
+                issue,
+                articles,
+                parts.get(issue) or cache.empty(),
+                frozenset(wanted_by_issue.get(issue, ())),
+            )
+            for issue, articles in _templates_by_issue(config).items()
+        ]
+        workers = jobs or os.cpu_count() or 1
+        articles = sum(len(task[1]) for task in tasks)
+        if workers > 1 and len(tasks) > 1 and articles >= PARALLEL_THRESHOLD:
+            with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+                outcomes: Iterable[_IssueOutcome] = list(pool.map(job, tasks))
+        else:
+            outcomes = map(job, tasks)
+        for part, states, translated, files, found in outcomes:
+            result.written.extend(part.written)
+            result.unchanged += part.unchanged
+            result.problems.extend(part.problems)
+            cache.states.update(states)
+            cache.translated.update(translated)
+            cache.files.update(files)
+            inspected.update(found)
         cache.save()
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
-    return result
+    return result, inspected
+
+
+_IssueTask = tuple[str, list[str], "_UpdateCache", frozenset[str]]
+_IssueOutcome = tuple[
+    StageResult, dict[str, str], dict[str, list[str]], dict[str, list[object]], dict[str, object]
+]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One issue in every language: what a worker process runs (picklable)."""
+
+    config: Config
+    order: tuple[str, ...]
+    dry_run: bool
+    inspect: Inspector | None
+    terms: glossary.Glossary
+
+    def __call__(self, task: _IssueTask) -> _IssueOutcome:
+        issue, articles, cache, wanted = task
+        result = StageResult()
+        found: dict[str, object] = {}
+        parsed: dict[str, catalogs.POFile | None] = {}
+        references: dict[str, dict[catalogs.Key, str]] = {}  # read once per issue
+        reference = self.config.reference_language
+        for language in self.order:
+            group = _Group(self.config, issue, articles, language, reference, parsed, self.terms)
+            group.dry_run = self.dry_run
+            if self.inspect is not None and wanted:
+                group.inspect = functools.partial(self._inspect, wanted, found)
+            group.run(cache, result, references)
+        return result, cache.states, cache.translated, cache.files, found
+
+    def _inspect(
+        self,
+        wanted: frozenset[str],
+        found: dict[str, object],
+        language: str,
+        issue: str,
+        article: str,
+        po: catalogs.POFile,
+        data: bytes,
+    ) -> None:
+        where = self.config.po_path(language, issue, article).relative_to(self.config.root)
+        if self.inspect is not None and where.as_posix() in wanted:
+            found[where.as_posix()] = self.inspect(self.config, language, issue, article, po, data)
 
 
 def _templates_by_issue(config: Config) -> dict[str, list[str]]:
@@ -90,6 +184,7 @@ class _Group:
         self.key = f"{language}/{issue}"
         self.terms = terms  # the glossary, for the hints of each entry
         self.dry_run = False
+        self.inspect: Callable[[str, str, str, catalogs.POFile, bytes], None] | None = None
 
     def run(
         self,
@@ -185,6 +280,8 @@ class _Group:
                 problems.append(_problem(self.config, err, "fix it, then run the command again"))
                 continue
             problems.extend(cache.emptied(path, po, self.config.relative(path)))
+            if self.inspect is not None:
+                self.inspect(self.language, self.issue, article, po, data)
             olds[article] = (po, data)
         return olds
 
@@ -280,6 +377,24 @@ class _UpdateCache:
         digest = hashlib.sha1(_bytes_or_empty(path)).hexdigest()
         self.files[str(path)] = [stat.st_mtime_ns, stat.st_size, digest]
         return digest
+
+    def empty(self) -> _UpdateCache:
+        return _UpdateCache(self.path, {}, {}, {})
+
+    def by_issue(self) -> dict[str, _UpdateCache]:
+        """The cache cut by issue: the part a worker needs and sends back."""
+        parts: dict[str, _UpdateCache] = {}
+
+        def part(issue: str) -> _UpdateCache:
+            return parts.setdefault(issue, self.empty())
+
+        for key, state in self.states.items():
+            part(key.rsplit("/", 1)[-1]).states[key] = state
+        for key, hashes in self.translated.items():
+            part(os.path.basename(os.path.dirname(key))).translated[key] = hashes
+        for key, known in self.files.items():
+            part(os.path.basename(os.path.dirname(key))).files[key] = known
+        return parts
 
     @classmethod
     def load(cls, path: Path) -> _UpdateCache:

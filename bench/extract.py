@@ -52,13 +52,14 @@ def main() -> None:
         noop = _noop(root)
         print(f"second extract, nothing changed:  {noop:6.2f} s wall, fresh process (target < 1 s)")
         small = Path(tmp) / "small"
-        write_archive(small, articles=max(args.articles // 10, 1))
+        count = max(args.articles // 10, 1)
+        small_paths = write_archive(small, articles=count)
+        _, small_parse = _docutils_parse(small_paths)
         _, small_cpu = _extract(small, jobs=1)
-        per_small = small_cpu / max(args.articles // 10, 1) * 1000
-        per_large = one_cpu / args.articles * 1000
         print(
-            f"cost per article, 1 core CPU:     {per_small:.1f} ms at {args.articles // 10}, "
-            f"{per_large:.1f} ms at {args.articles} (linear when equal)"
+            f"cost per article, 1 core CPU:     {small_cpu / count * 1000:.1f} ms at {count} "
+            f"({small_cpu / small_parse:.2f}x parse), {one_cpu / args.articles * 1000:.1f} ms "
+            f"at {args.articles} ({one_cpu / parse_cpu:.2f}x parse): linear when the ratios match"
         )
         peak = max(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

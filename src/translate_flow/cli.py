@@ -77,13 +77,8 @@ def _parser() -> argparse.ArgumentParser:
         "when the English changed, and kept as obsolete (#~) when a paragraph disappears. "
         "A catalog that does not parse strictly is reported and left as it is.",
     )
-    update.add_argument(
-        "-l",
-        "--language",
-        action="append",
-        dest="languages",
-        metavar="LANG",
-        help="only this language (repeatable; default: every configured language)",
+    _add_languages(
+        update, help="only this language (repeatable; default: every configured language)"
     )
     update.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
     update.set_defaults(handler=_update)
@@ -96,13 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         "Untranslated, fuzzy and refused messages are shown in English. Unchanged editions "
         "are not rendered again; an edition below its min-complete keeps its previous output.",
     )
-    build.add_argument(
-        "-l",
-        "--language",
-        dest="languages",
-        action="append",
-        metavar="LANG",
-        help="build only this language (repeatable; the English original is always built)",
+    _add_languages(
+        build, help="build only this language (repeatable; the English original is always built)"
     )
     build.add_argument(
         "--draft",
@@ -121,13 +111,8 @@ def _parser() -> argparse.ArgumentParser:
         "machine translation marked fuzzy, with its provenance in a translator comment. "
         "Translated, fuzzy and obsolete entries are never touched.",
     )
-    pretranslate.add_argument(
-        "-l",
-        "--language",
-        action="append",
-        dest="languages",
-        metavar="LANG",
-        help="only this language (repeatable; default: all configured languages)",
+    _add_languages(
+        pretranslate, help="only this language (repeatable; default: all configured languages)"
     )
     pretranslate.set_defaults(handler=_pretranslate)
 
@@ -171,13 +156,8 @@ def _add_check(sub: Any, common: argparse.ArgumentParser) -> None:
         "0 every gate passes, 1 a gate or an error-level check failed, 2 usage or "
         "configuration error.",
     )
-    check.add_argument(
-        "-l",
-        "--language",
-        dest="languages",
-        action="append",
-        metavar="LANG",
-        help="check only this language (repeatable; default: every configured language)",
+    _add_languages(
+        check, help="check only this language (repeatable; default: every configured language)"
     )
     check.add_argument(
         "-v", "--verbose", action="store_true", help="completeness per issue and article too"
@@ -241,6 +221,13 @@ def _add_memory_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         "-o", "--output", type=Path, metavar="FILE", help="the TMX file (default: stdout)"
     )
     export.set_defaults(handler=_memory_export)
+
+
+def _add_languages(command: argparse.ArgumentParser, *, help: str) -> None:
+    """`-l LANG`, repeatable, into `args.languages` (None: every configured language)."""
+    command.add_argument(
+        "-l", "--language", action="append", dest="languages", metavar="LANG", help=help
+    )
 
 
 def _load_config(project: Path | None) -> Config:

@@ -17,7 +17,6 @@ from `quality`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -27,11 +26,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import babel
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from translate_flow import __version__, glossary
+from translate_flow import glossary
 from translate_flow.archive import find_issues
 from translate_flow.catalogs import (
     declared_nplurals,
@@ -42,8 +40,8 @@ from translate_flow.catalogs import (
 )
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem
-from translate_flow.files import write_atomic
 from translate_flow.quality import Finding, check_text, is_unchanged, word_count
+from translate_flow.stage import read_cache, write_cache
 
 # Disjoint states of a catalog entry; "reviewed" is complete + failing.
 CATEGORIES = ("complete", "failing", "machine", "memory", "fuzzy", "untranslated", "obsolete")
@@ -459,29 +457,8 @@ def _kind(entry: Any) -> str:
 
 CACHE_FILE = "check.json"
 
+
 # The modules whose code decides a catalog's outcome: a change to any of them empties the cache.
-_FINGERPRINTED = (
-    "check.py",
-    "quality.py",
-    "validate.py",
-    "markup.py",
-    "catalogs.py",
-    "rst.py",
-    "glossary.py",
-)
-
-
-@lru_cache(maxsize=1)
-def _fingerprint() -> str:
-    import docutils
-
-    package = Path(__file__).parent
-    digest = hashlib.sha1(f"{__version__} {docutils.__version__} {babel.__version__}".encode())
-    for name in _FINGERPRINTED:
-        digest.update((package / name).read_bytes())
-    return digest.hexdigest()
-
-
 def _relative(config: Config, path: Path) -> str:
     """`config.relative` without resolving symlinks: catalog paths are built under the root."""
     try:
@@ -510,13 +487,7 @@ class _CheckCache:
 
     @classmethod
     def load(cls, path: Path) -> _CheckCache:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path, {})
-        if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint():
-            return cls(path, {})
-        catalogs = data.get("catalogs")
+        catalogs = read_cache(path).get("catalogs")
         return cls(path, catalogs if isinstance(catalogs, dict) else {})
 
     def lookup(self, where: str, digest: str | None) -> Outcome | None:
@@ -545,8 +516,7 @@ class _CheckCache:
 
     def save(self) -> None:
         if self.changed:
-            data = {"fingerprint": _fingerprint(), "catalogs": self.entries}
-            write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True))
+            write_cache(self.path, {"catalogs": self.entries})
 
 
 # -- markup: validate's verdict, with a fast path for plain prose -----------------------------

@@ -8,21 +8,24 @@ message is belongs to `rst`; how a template is written belongs to `catalogs`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translate_flow import __version__
 from translate_flow.archive import Article, find_issues
 from translate_flow.catalogs import render_template, save_rendered, would_write
 from translate_flow.config import Config
 from translate_flow.errors import Problem
-from translate_flow.files import write_atomic
 from translate_flow.rst import read_article
-from translate_flow.stage import CACHE_DIR, PARALLEL_THRESHOLD, StageResult
+from translate_flow.stage import (
+    CACHE_DIR,
+    PARALLEL_THRESHOLD,
+    StageResult,
+    read_cache,
+    write_cache,
+)
 
 if TYPE_CHECKING:
     pass
@@ -184,13 +187,7 @@ class _ExtractCache:
 
     @classmethod
     def load(cls, path: Path) -> _ExtractCache:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path, {})
-        if not isinstance(data, dict) or data.get("version") != __version__:
-            return cls(path, {})
-        return cls(path, data.get("articles", {}))
+        return cls(path, read_cache(path).get("articles", {}))
 
     def lookup(self, source: Path, pot: Path) -> list[Problem] | None:
         entry = self.entries.get(str(source))
@@ -212,8 +209,7 @@ class _ExtractCache:
 
     def save(self) -> None:
         if self.changed:
-            data = {"version": __version__, "articles": self.entries}
-            write_atomic(self.path, json.dumps(data, sort_keys=True, indent=1))
+            write_cache(self.path, {"articles": self.entries})
 
 
 def _digest(path: Path) -> str | None:

@@ -19,7 +19,6 @@ hundred comparisons however large the memory grows, not one per entry.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import string
 from collections import Counter, defaultdict
@@ -34,7 +33,7 @@ from rapidfuzz import fuzz, process
 from translate_flow import __version__
 from translate_flow.catalogs import TM_COMMENT, entry_origin, load_catalog
 from translate_flow.errors import CatalogError, Problem
-from translate_flow.files import write_atomic
+from translate_flow.stage import read_cache, write_cache
 
 if TYPE_CHECKING:
     from translate_flow.config import Config
@@ -315,13 +314,7 @@ class _CatalogCache:
 
     @classmethod
     def load(cls, path: Path) -> _CatalogCache:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path, {})
-        if not isinstance(data, dict) or data.get("version") != __version__:
-            return cls(path, {})
-        files = data.get("files")
+        files = read_cache(path).get("files")
         return cls(path, files if isinstance(files, dict) else {})
 
     def read_all(
@@ -370,8 +363,7 @@ class _CatalogCache:
 
     def save(self) -> None:
         if self.changed:
-            data = {"version": __version__, "files": self.files}
-            write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True))
+            write_cache(self.path, {"files": self.files})
 
 
 def _parse_all(paths: list[Path], jobs: int | None) -> list[Pairs | tuple[str, int | None]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,8 +20,8 @@ from pathlib import Path
 from translate_flow import __version__, catalogs, glossary
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem, TranslateFlowError
-from translate_flow.files import ChangedOnDisk, project_lock, write_atomic
-from translate_flow.stage import CACHE_DIR, PARALLEL_THRESHOLD, StageResult
+from translate_flow.files import ChangedOnDisk, project_lock
+from translate_flow.stage import CACHE_DIR, PARALLEL_THRESHOLD, StageResult, read_cache, write_cache
 
 # Called in the worker with each catalog the dry run parses (see `update_issues`).
 Inspector = Callable[[Config, str, str, str, "catalogs.POFile", bytes], object]
@@ -398,12 +397,7 @@ class _UpdateCache:
 
     @classmethod
     def load(cls, path: Path) -> _UpdateCache:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path, {}, {}, {})
-        if not isinstance(data, dict) or data.get("version") != __version__:
-            return cls(path, {}, {}, {})
+        data = read_cache(path)
         return cls(path, data.get("states", {}), data.get("translated", {}), data.get("files", {}))
 
     def remember(self, path: Path, po: catalogs.POFile) -> None:
@@ -430,15 +424,9 @@ class _UpdateCache:
         ]
 
     def save(self) -> None:
-        data = {
-            "version": __version__,
-            "states": self.states,
-            "translated": self.translated,
-            "files": self.files,
-        }
-        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-        if _bytes_or_empty(self.path) != text.encode():
-            write_atomic(self.path, text)
+        write_cache(
+            self.path, {"states": self.states, "translated": self.translated, "files": self.files}
+        )
 
 
 def _short_hash(key: catalogs.Key) -> str:

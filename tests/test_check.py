@@ -17,6 +17,7 @@ from translate_flow.check import CheckReport, Counts, check, is_plain, markup_fi
 from translate_flow.cli import main
 from translate_flow.config import load_config
 from translate_flow.errors import Problem
+from translate_flow.extract import stale_templates
 from translate_flow.markup import parse_inline
 from translate_flow.report import github_annotations
 
@@ -255,13 +256,49 @@ def test_template_older_than_its_article_fails_with_run_extract(
     assert (project / "locale/templates/2009-12/experts.pot").read_bytes() == before
 
 
-def test_check_records_up_to_date_templates_in_the_extract_cache(tmp_path: Path) -> None:
+def test_up_to_date_templates_are_vouched_for_without_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = _complete(_project(tmp_path))
-    cache = project / ".translate-flow/extract.json"
-    cache.unlink()
-    assert _run(project) == 0
-    assert cache.is_file()  # the next check (or extract) does not parse the article again
-    assert b"experts.rst" in cache.read_bytes()
+    shutil.rmtree(project / ".translate-flow")  # CI: a fresh clone, no cache
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an up-to-date article was parsed")
+
+    monkeypatch.setattr("translate_flow.extract.read_article", no_parse)
+    assert stale_templates(load_config(project)) == []
+
+
+def test_template_edited_by_hand_fails_with_run_extract(tmp_path: Path) -> None:
+    project = _complete(_project(tmp_path))
+    shutil.rmtree(project / ".translate-flow")
+    pot = project / "locale/templates/2009-12/experts.pot"
+    pot.write_text(pot.read_text(encoding="utf-8").replace("#. paragraph\n", ""), "utf-8")
+    (problem,) = stale_templates(load_config(project))
+    assert problem.check == "stale-template"
+    assert "out of date with source/2009-12/experts.rst" in problem.message
+
+
+def test_template_without_digest_is_parsed_and_reported(tmp_path: Path) -> None:
+    project = _complete(_project(tmp_path))
+    pot = project / "locale/templates/2009-12/experts.pot"
+    lines = pot.read_text(encoding="utf-8").splitlines(keepends=True)
+    pot.write_text("".join(line for line in lines if "X-Source-Digest" not in line), "utf-8")
+    (problem,) = stale_templates(load_config(project))
+    assert "run `translate-flow extract`" in problem.message
+
+
+def test_article_including_a_file_is_parsed_not_vouched_for(tmp_path: Path) -> None:
+    project = _complete(_project(tmp_path))
+    (project / "source/2009-12/note.txt").write_text("An included note.\n", encoding="utf-8")
+    source = project / "source/2009-12/experts.rst"
+    source.write_text(ARTICLE + "\n.. include:: note.txt\n", encoding="utf-8")
+    config = load_config(project)
+    assert main(["extract", "--project", str(project)]) == 0
+    assert stale_templates(config) == []
+    (project / "source/2009-12/note.txt").write_text("A changed note.\n", encoding="utf-8")
+    (problem,) = stale_templates(config)
+    assert problem.check == "stale-template"
 
 
 def test_template_of_a_removed_article_fails_with_run_extract(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import make_project
 
+from translate_flow.catalogs import template_is_current
 from translate_flow.cli import main
 
 
@@ -45,14 +46,28 @@ def test_second_run_changes_no_file(sample_project: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
 
 
-def test_rewrapped_paragraph_leaves_template_identical(tmp_path: Path) -> None:
+def test_rewrapped_paragraph_changes_only_the_digest_of_the_template(tmp_path: Path) -> None:
     project = make_project(tmp_path, {"source/i/a.rst": "One two\nthree four.\n"})
     assert main(["extract", "--project", str(project)]) == 0
     pot = project / "locale" / "templates" / "i" / "a.pot"
-    before = pot.read_bytes()
+    before = pot.read_text(encoding="utf-8").splitlines()
     (project / "source" / "i" / "a.rst").write_text("One\ntwo three\nfour.\n", encoding="utf-8")
     assert main(["extract", "--project", str(project)]) == 0
-    assert pot.read_bytes() == before
+    after = pot.read_text(encoding="utf-8").splitlines()
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+    assert [old.split(":")[0] for old, _ in changed] == ['"X-Source-Digest']
+
+
+def test_template_records_the_digest_of_its_article(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"source/i/a.rst": "One paragraph.\n"})
+    assert main(["extract", "--project", str(project)]) == 0
+    text = (project / "locale/templates/i/a.pot").read_text(encoding="utf-8")
+    source = (project / "source/i/a.rst").read_bytes()
+    assert template_is_current(text, source=source)
+    assert not template_is_current(text, source=source + b"\nMore.\n")
+    assert not template_is_current(text.replace("One paragraph.", "One paragraf."), source=source)
+    without = "".join(line for line in text.splitlines(True) if "X-Source-Digest" not in line)
+    assert not template_is_current(without, source=source)  # written by an older release
 
 
 def test_creation_date_moves_only_with_content(

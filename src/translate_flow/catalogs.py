@@ -11,6 +11,7 @@ form lives in `po_write` (GNU's layout) and `po_validate` (GNU's grammar, strict
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import time
@@ -83,6 +84,7 @@ def template(messages: Iterable[Message], *, source: str, title: str) -> polib.P
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
+        SOURCE_DIGEST: DIGEST_PLACEHOLDER,
     }
     by_msgid: dict[str, polib.POEntry] = {}
     for message in messages:
@@ -125,6 +127,77 @@ def save_rendered(text: str, path: Path, *, date_header: str = "POT-Creation-Dat
     placeholder = _header_line(date_header, DATE_PLACEHOLDER)
     write_atomic(path, text.replace(placeholder, _header_line(date_header, now_stamp()), 1))
     return True
+
+
+# -- templates: stamped with a digest of their source ------------------------------------------
+
+# A template records a digest of the article it came from, of its own text and of the
+# translate-flow release that wrote it. `check` runs in CI on a fresh clone, with no cache:
+# the digest lets it tell that 1,000 templates are up to date by hashing files instead of
+# parsing 1,000 articles with docutils. Any edit of the article, of the template or an
+# upgrade of translate-flow changes the digest, and the article is parsed again.
+SOURCE_DIGEST = "X-Source-Digest"
+DIGEST_PLACEHOLDER = "SOURCE-DIGEST"
+_TEMPLATE_DATE = "POT-Creation-Date"
+
+
+def template_file_text(text: str, *, source: bytes, old_text: str | None) -> str:
+    """The file for `text` (from `render_template`) of an article whose bytes are `source`.
+
+    The creation date stays that of `old_text` (the template on disk) when no message or
+    header changed, so re-extracting leaves the file and `git diff` quiet; only then is the
+    digest of the finished text filled in.
+    """
+    if old_text is not None and _without_stamps(old_text) == _without_stamps(text):
+        date = _date_of(old_text, _TEMPLATE_DATE)
+    else:
+        date = now_stamp()
+    dated = text.replace(
+        _header_line(_TEMPLATE_DATE, DATE_PLACEHOLDER), _header_line(_TEMPLATE_DATE, date), 1
+    )
+    return dated.replace(
+        _header_line(SOURCE_DIGEST, DIGEST_PLACEHOLDER),
+        _header_line(SOURCE_DIGEST, _template_digest(source, dated)),
+        1,
+    )
+
+
+def template_is_current(text: str, *, source: bytes) -> bool:
+    """Whether the template file `text` records the digest of `source` and of itself."""
+    recorded = _header_value(text, SOURCE_DIGEST)
+    if recorded is None:  # written by a release before digests
+        return False
+    blank = text.replace(
+        _header_line(SOURCE_DIGEST, recorded), _header_line(SOURCE_DIGEST, DIGEST_PLACEHOLDER), 1
+    )
+    return recorded == _template_digest(source, blank)
+
+
+def save_template(text: str, path: Path, *, source: bytes) -> bool:
+    """Write the template `text` (from `render_template`) atomically if the file would change."""
+    old_text = _read_text_or_none(path)
+    new_text = template_file_text(text, source=source, old_text=old_text)
+    if new_text == old_text:
+        return False
+    write_atomic(path, new_text)
+    return True
+
+
+def _template_digest(source: bytes, text: str) -> str:
+    digest = hashlib.sha1(f"translate-flow {__version__}\0".encode())
+    digest.update(source)
+    digest.update(b"\0")
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _without_stamps(text: str) -> str:
+    """A template's text without its date and digest, to compare content."""
+    text = _without_date(text, _TEMPLATE_DATE)
+    digest = _header_value(text, SOURCE_DIGEST)
+    if digest is None:
+        return text
+    return text.replace(_header_line(SOURCE_DIGEST, digest) + "\n", "", 1)
 
 
 def save_po(text: str, path: Path, *, original: bytes | None) -> bool:
@@ -236,11 +309,19 @@ def _header_line(header: str, value: str) -> str:
 
 
 def _date_of(text: str, header: str) -> str:
+    value = _header_value(text, header)
+    return DATE_PLACEHOLDER if value is None else value
+
+
+def _header_value(text: str, header: str) -> str | None:
+    """The value of a one-line `header` field in the header entry of a file's `text`."""
     prefix = f'"{header}: '
     for line in text.splitlines():
+        if not line:
+            return None  # the end of the header entry
         if line.startswith(prefix):
             return line[len(prefix) :].removesuffix('\\n"')
-    return DATE_PLACEHOLDER
+    return None
 
 
 def _without_date(text: str, header: str) -> str:
@@ -503,12 +584,6 @@ def patch_numbers(old_msgid: str, new_msgid: str, msgstr: str) -> tuple[str, str
 
 
 # -- reading for checks ---------------------------------------------------------------------
-
-
-def would_write(text: str, path: Path, *, date_header: str = "POT-Creation-Date") -> bool:
-    """Whether `save_rendered(text, path)` would change the file: the dry run of a stage."""
-    old_text = _read_text_or_none(path)
-    return old_text is None or _without_date(old_text, date_header) != text
 
 
 def msgid_line(entry: polib.POEntry, lines: list[str]) -> int:

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from translate_flow.archive import Article, find_issues
-from translate_flow.catalogs import render_template, save_rendered, would_write
+from translate_flow.catalogs import (
+    render_template,
+    save_template,
+    template_file_text,
+    template_is_current,
+)
 from translate_flow.config import Config
 from translate_flow.errors import Problem
 from translate_flow.rst import read_article
@@ -27,15 +32,13 @@ from translate_flow.stage import (
     write_cache,
 )
 
-if TYPE_CHECKING:
-    pass
-
 
 @dataclass(frozen=True)
 class _Extracted:
     source: str
     pot_text: str | None  # None: the article could not be parsed; keep its old template
     problems: list[Problem]
+    data: bytes  # the article as read before parsing: what the template's digest vouches for
 
 
 def extract(config: Config, *, jobs: int | None = None) -> StageResult:
@@ -68,14 +71,13 @@ def extract(config: Config, *, jobs: int | None = None) -> StageResult:
 def stale_templates(config: Config, *, jobs: int | None = None) -> list[Problem]:
     """The dry run of `extract`: one error per template it would write or remove.
 
-    Writes no template. Articles the extract cache vouches for (source and template
-    unchanged since the last extract) are not parsed again; the others are, on all cores,
-    and those found up to date are recorded in the cache as `extract` would record them.
+    Writes nothing. A template whose recorded digest matches its article (see
+    `catalogs.template_is_current`) is up to date without parsing; the other articles are
+    parsed, on all cores, and their templates compared with what `extract` would write.
     """
     issues, _ = find_issues(config)
     documents = [document for issue in issues for document in issue.documents]
-    cache = _ExtractCache.load(config.root / CACHE_DIR / "extract.json")
-    todo = [d for d in documents if cache.lookup(d.path, config.pot_path(d.issue, d.name)) is None]
+    todo = [d for d in documents if not _vouched_for(d, config.pot_path(d.issue, d.name))]
     problems = []
     for document, extracted in zip(todo, _extract_all(todo, config, jobs), strict=True):
         pot = config.pot_path(document.issue, document.name)
@@ -91,11 +93,10 @@ def stale_templates(config: Config, *, jobs: int | None = None) -> list[Problem]
                 )
             )
             continue
-        if not would_write(extracted.pot_text, pot):
-            # Up to date: exactly what `extract` would record, so the next run skips it.
-            cache.store(document.path, pot, extracted.problems)
-        else:
-            state = "is out of date with" if pot.is_file() else "is missing for"
+        old_text = _text_or_none(pot)
+        new_text = template_file_text(extracted.pot_text, source=extracted.data, old_text=old_text)
+        if new_text != old_text:
+            state = "is out of date with" if old_text is not None else "is missing for"
             problems.append(
                 Problem(
                     config.relative(pot),
@@ -118,8 +119,36 @@ def stale_templates(config: Config, *, jobs: int | None = None) -> list[Problem]
                         "stale-template",
                     )
                 )
-    cache.save()
     return sorted(problems, key=lambda p: p.path)
+
+
+# Directives that read other files: the template of an article using one also depends on
+# files its digest does not cover, so only a parse can tell whether it is up to date.
+_READS_FILES = re.compile(rb"^[ \t]*\.\.[ \t]+(?:include|raw|csv-table)[ \t]*::", re.MULTILINE)
+
+
+def _vouched_for(article: Article, pot: Path) -> bool:
+    """Whether the template's digest shows it up to date with its article, without parsing."""
+    source = _bytes_or_none(article.path)
+    text = _text_or_none(pot)
+    if source is None or text is None or _READS_FILES.search(source):
+        return False
+    return template_is_current(text, source=source)
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _text_or_none(path: Path) -> str | None:
+    data = _bytes_or_none(path)
+    try:
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _extract_all(articles: list[Article], config: Config, jobs: int | None) -> list[_Extracted]:
@@ -132,12 +161,14 @@ def _extract_all(articles: list[Article], config: Config, jobs: int | None) -> l
 
 
 def _extract_one(path: str, source: str, title: str) -> _Extracted:
+    # Read before parsing: if the article changes meanwhile, the digest is of the older
+    # bytes, and the next run parses it again rather than vouching for a stale template.
+    data = _bytes_or_none(Path(path)) or b""
     parsed = read_article(Path(path), source_name=source)
     if parsed.severe:
-        return _Extracted(source, None, parsed.problems)
-    return _Extracted(
-        source, render_template(parsed.messages, source=source, title=title), parsed.problems
-    )
+        return _Extracted(source, None, parsed.problems, data)
+    text = render_template(parsed.messages, source=source, title=title)
+    return _Extracted(source, text, parsed.problems, data)
 
 
 def _save_template(
@@ -154,7 +185,7 @@ def _save_template(
             Problem(extracted.source, None, "error", "not extracted; its template is unchanged")
         )
         return
-    if save_rendered(extracted.pot_text, pot):
+    if save_template(extracted.pot_text, pot, source=extracted.data):
         result.written.append(config.relative(pot))
     else:
         result.unchanged += 1

@@ -187,13 +187,13 @@ def _outcomes(
     for issue, name in articles:
         for language in languages:
             path = config.po_path(language, issue, name)
-            where = _relative(config, path)
+            where = config.relative(path)
             digests[where] = _digest(path, terms)
             cached = cache.lookup(where, digests[where])
             if cached is not None:
                 outcomes[language, issue, name] = cached
     wanted = frozenset(
-        _relative(config, config.po_path(language, issue, name))
+        config.relative(config.po_path(language, issue, name))
         for issue, name in articles
         for language in languages
         if (language, issue, name) not in outcomes
@@ -207,7 +207,7 @@ def _outcomes(
             language
             for language in languages
             if (language, issue, name) not in outcomes
-            and _relative(config, config.po_path(language, issue, name)) not in inspected
+            and config.relative(config.po_path(language, issue, name)) not in inspected
         )
         if todo:
             tasks.append((issue, name, todo))
@@ -262,7 +262,7 @@ def _inspect(
 ) -> Outcome:
     """`check_catalog` on a catalog the dry run of `update` has already read and parsed."""
     path = config.po_path(language, issue, article)
-    report = CatalogReport(language, issue, article, _relative(config, path), Counts())
+    report = CatalogReport(language, issue, article, config.relative(path), Counts())
     problems: list[Problem] = []
     _check_parsed(config, po, data.decode("utf-8").splitlines(), language, report, problems)
     return report, problems
@@ -336,7 +336,7 @@ def _check_article(config: Config, task: Task) -> list[Outcome]:
 def check_catalog(config: Config, *, language: str, issue: str, article: str) -> Outcome:
     """Counts and findings of one article's catalog in one language."""
     path = config.po_path(language, issue, article)
-    where = _relative(config, path)
+    where = config.relative(path)
     counts = Counts()
     problems: list[Problem] = []
     report = CatalogReport(language, issue, article, where, counts)
@@ -456,15 +456,6 @@ def _kind(entry: Any) -> str:
 # -- the cache: catalogs unchanged since the last check are not read again ------------------
 
 CACHE_FILE = "check.json"
-
-
-# The modules whose code decides a catalog's outcome: a change to any of them empties the cache.
-def _relative(config: Config, path: Path) -> str:
-    """`config.relative` without resolving symlinks: catalog paths are built under the root."""
-    try:
-        return path.relative_to(config.root).as_posix()
-    except ValueError:
-        return config.relative(path)
 
 
 def _digest(path: Path, salt: str = "") -> str | None:

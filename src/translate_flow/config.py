@@ -80,8 +80,15 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """`path` relative to the project root, in POSIX form, for messages and PO comments."""
+        if ".." not in path.parts:
+            # Paths the stages build from `root` (already resolved): no file-system calls,
+            # which would cost seconds over the thousands of catalogs of an archive.
+            try:
+                return path.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -131,7 +131,33 @@ def to_json(report: CheckReport) -> str:
             for p in report.problems
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return _layout(data) + "\n"
+
+
+def _layout(value: Any, depth: int = 0) -> str:
+    """JSON indented by structure, with each record (an object or list of plain values, such
+    as a count or a finding) on one line, as in docs/ci.md.
+
+    Readable and greppable, and fast: `json.dumps(indent=…)` runs Python's pure-Python
+    encoder, which took seconds for the 80,000-entry archive; records go through the C one.
+    """
+    if not isinstance(value, dict | list) or _is_record(value):
+        return json.dumps(value, ensure_ascii=False)
+    pad = "  " * (depth + 1)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(k)}: {_layout(v, depth + 1)}" for k, v in value.items()]
+        brackets = "{}"
+    else:
+        items = [f"{pad}{_layout(v, depth + 1)}" for v in value]
+        brackets = "[]"
+    if not items:
+        return brackets
+    return f"{brackets[0]}\n" + ",\n".join(items) + f"\n{'  ' * depth}{brackets[1]}"
+
+
+def _is_record(value: dict[str, Any] | list[Any]) -> bool:
+    values = value.values() if isinstance(value, dict) else value
+    return all(not isinstance(v, dict | list) for v in values)
 
 
 def _counts_json(counts: Counts) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import contextlib
 import functools
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +182,7 @@ class _Group:
         self.templates = templates  # parsed templates, shared by the languages of the issue
         self.key = f"{language}/{issue}"
         self.terms = terms  # the glossary, for the hints of each entry
+        self.paths: dict[str, list[Path]] = {}
         self.dry_run = False
         self.inspect: Callable[[str, str, str, catalogs.POFile, bytes], None] | None = None
 
@@ -204,13 +205,14 @@ class _Group:
         reference = references.get(self.reference or "", {})
         written_before = len(result.written)
         pending: list[tuple[Path, catalogs.POFile]] = []  # remembered after a dry run
+        reviewed: dict[catalogs.Key, str] = {}  # the reference for the other languages
         for article in self.articles:
             pot = self._template(article, problems)
             path = self.config.po_path(self.language, self.issue, article)
             if pot is None or article not in olds:
                 continue  # a broken template or catalog: reported, left as it is
             old_po, original = olds[article]
-            moved = {k: e for k, (a, e) in pool.items() if a != article}
+            moved = _Elsewhere(pool, article)
             po = catalogs.merge(
                 pot,
                 old_po,
@@ -220,12 +222,17 @@ class _Group:
                 reference_language=self.reference,
             )
             glossary.annotate(po, self.terms, self.language)
+            reviewed.update(catalogs.reviewed_translations(po))
             self._save(po, path, original, result, problems)
             if self.dry_run:
                 pending.append((path, po))
             else:
                 cache.remember(path, po)
         result.problems.extend(problems)
+        if self.language == self.config.reference_language:
+            # What this group writes (or, in a dry run, would write) is what the other
+            # languages read their hints from: no need to read the files again.
+            references[self.language] = reviewed
         clean = not any(p.level == "error" for p in problems)
         if self.dry_run:
             if not clean or len(result.written) > written_before:
@@ -237,10 +244,22 @@ class _Group:
             cache.states[self.key] = self._state()
 
     def _paths(self, language: str) -> list[Path]:
-        folder = self.config.catalog_dir(language) / self.issue
-        expected = [self.config.po_path(language, self.issue, a) for a in self.articles]
-        orphans = sorted(set(folder.glob("*.po")) - set(expected)) if folder.is_dir() else []
-        return expected + orphans
+        """The group's catalogs in `language`: one per template, then any orphans."""
+        if language not in self.paths:
+            folder = self.config.catalog_dir(language) / self.issue
+            expected = [f"{article}.po" for article in self.articles]
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                names = []
+            # Names, not Path objects: this runs for every group of every language.
+            orphans = sorted(
+                name
+                for name in set(names) - set(expected)
+                if name.endswith(".po") and not name.startswith(".")
+            )
+            self.paths[language] = [folder / name for name in expected + orphans]
+        return self.paths[language]
 
     def _state(self) -> str:
         digest = hashlib.sha1(f"{__version__}\0{self.reference}\0".encode())
@@ -332,6 +351,30 @@ class _Group:
             result.written.append(self.config.relative(path))
         else:
             result.unchanged += 1
+
+
+class _Elsewhere(Mapping[catalogs.Key, catalogs.POEntry]):
+    """The translations of the issue's other articles (`pool` without `article`'s own).
+
+    A view, not a copy: the merge looks up only the few msgids it cannot find in the
+    article's own catalog, and copying the pool for every article was quadratic.
+    """
+
+    def __init__(self, pool: dict[catalogs.Key, tuple[str, catalogs.POEntry]], article: str):
+        self.pool = pool
+        self.article = article
+
+    def __getitem__(self, key: catalogs.Key) -> catalogs.POEntry:
+        owner, entry = self.pool[key]
+        if owner == self.article:
+            raise KeyError(key)
+        return entry
+
+    def __iter__(self) -> Iterator[catalogs.Key]:
+        return (key for key, (owner, _) in self.pool.items() if owner != self.article)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _problem(config: Config, err: TranslateFlowError, hint: str) -> Problem:

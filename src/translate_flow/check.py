@@ -184,20 +184,16 @@ def _outcomes(
     terms = glossary.digest(config)  # the glossary check's findings depend on it too
     outcomes: dict[tuple[str, str, str], Outcome] = {}
     digests: dict[str, str | None] = {}
+    places: dict[tuple[str, str, str], str] = {}  # project-relative path of each catalog
     for issue, name in articles:
         for language in languages:
             path = config.po_path(language, issue, name)
-            where = config.relative(path)
+            where = places[language, issue, name] = config.relative(path)
             digests[where] = _digest(path, terms)
             cached = cache.lookup(where, digests[where])
             if cached is not None:
                 outcomes[language, issue, name] = cached
-    wanted = frozenset(
-        config.relative(config.po_path(language, issue, name))
-        for issue, name in articles
-        for language in languages
-        if (language, issue, name) not in outcomes
-    )
+    wanted = frozenset(where for key, where in places.items() if key not in outcomes)
     stale, inspected = _dry_run(config, languages, jobs, wanted)
     problems.extend(stale)
     fresh: list[Outcome] = [o for o in inspected.values() if isinstance(o, tuple)]
@@ -207,7 +203,7 @@ def _outcomes(
             language
             for language in languages
             if (language, issue, name) not in outcomes
-            and config.relative(config.po_path(language, issue, name)) not in inspected
+            and places[language, issue, name] not in inspected
         )
         if todo:
             tasks.append((issue, name, todo))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polib
 import pytest
 from msgfmt import MSGFMT, msgfmt_check
 
-from translate_flow import catalogs
+from translate_flow import catalogs, po_validate
 from translate_flow.errors import CatalogError
 
 HEADER = (
@@ -102,3 +103,76 @@ def test_good_catalog_reads_back_exactly() -> None:
 def test_crlf_line_endings_are_read() -> None:
     po = catalogs.parse_catalog((HEADER + GOOD).replace("\n", "\r\n").encode(), path="x.po")
     assert po[0].msgstr == "Первый абзац."
+
+
+# -- the fast path for files in GNU's layout -------------------------------------------------
+
+# Every construct of GNU's layout, with escapes that must be decoded line by line.
+GNU_LAYOUT = HEADER + (
+    "# translator\n#. extracted\n#: a.rst:3 b.rst\n#, fuzzy, c-format\n"
+    '#| msgctxt "old context"\n#| msgid "Old "\n#| "text."\n'
+    'msgctxt "menu"\nmsgid ""\n"Multi \\"quoted\\"\\n"\n"line \\x4"\n"1 end.\\\\"\n'
+    'msgstr "Перевод"\n\n'
+    'msgid "One file"\nmsgid_plural "%d files"\nmsgstr[0] "один"\nmsgstr[1] ""\n"два"\n'
+    'msgstr[2] "много"\n'
+    'msgid "Next entry, no blank line."\nmsgstr ""\n\n'
+    '#\n# kept\n#, fuzzy\n#~| msgid "Older."\n'
+    '#~ msgctxt "c"\n#~ msgid "Gone "\n#~ "away."\n#~ msgstr "Ушёл."\n'
+)
+
+
+def test_gnu_layout_reads_as_the_line_reader_reads_it() -> None:
+    fast = po_validate._read_canonical(GNU_LAYOUT)
+    assert fast is not None
+    assert fast == po_validate._read_lines(GNU_LAYOUT)  # every field, line numbers included
+    assert fast[1].strings["msgid"] == 'Multi "quoted"\nline \x041 end.\\'
+    assert (fast[1].line, fast[1].msgid_line) == (6, 14)
+    assert fast[2].plural_forms == {0: "один", 1: "два", 2: "много"}
+    assert fast[4].obsolete and fast[4].previous == {"msgid": "Older."}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(GNU_LAYOUT.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(GNU_LAYOUT.replace('"Перевод"', '"Перевод"  '), id="space after string"),
+        pytest.param(GNU_LAYOUT.replace('msgid "One', '  msgid "One'), id="indented keyword"),
+        pytest.param(GNU_LAYOUT.replace('msgid "One', 'msgid  "One'), id="two spaces"),
+        pytest.param(GNU_LAYOUT.replace('msgid "One', 'msgid"One'), id="no space"),
+        pytest.param(GNU_LAYOUT.replace("#~ msgid", "#~msgid"), id="obsolete without space"),
+        pytest.param(GNU_LAYOUT.replace("#| msgid", "#|msgid"), id="previous without space"),
+        pytest.param(GNU_LAYOUT.replace("# kept", "#~ # kept"), id="obsolete comment"),
+        pytest.param(GNU_LAYOUT.replace("\n\n#\n", "\n \n#\n"), id="blank line with a space"),
+        pytest.param(GNU_LAYOUT.replace('#~ msgctxt "c"', 'msgctxt "c"'), id="mixed msgctxt"),
+        pytest.param(GNU_LAYOUT + "# trailing comment\n", id="trailing comment"),
+    ],
+)
+def test_files_outside_gnu_layout_read_as_before(text: str) -> None:
+    assert po_validate._read_canonical(text) is None
+    assert po_validate.read_po(text) == po_validate._read_lines(text)
+
+
+def test_missing_final_newline_reads_the_same() -> None:
+    text = GNU_LAYOUT.removesuffix("\n")
+    assert po_validate._read_canonical(text) == po_validate._read_lines(GNU_LAYOUT)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        (GNU_LAYOUT.replace('msgstr[2] "много"', 'msgstr[1] "много"'), 25, "appears twice"),
+        (GNU_LAYOUT.replace('"1 end.', '"1 \\z'), 17, "invalid escape sequence \\z"),
+        (GNU_LAYOUT.replace('#| "text."', '#| "\\z"'), 12, "invalid escape sequence \\z"),
+    ],
+)
+def test_fault_in_gnu_layout_is_found_at_its_line(text: str, line: int, words: str) -> None:
+    with pytest.raises(po_validate.PoSyntaxError) as raised:
+        po_validate.read_po(text)
+    assert (raised.value.line, words in raised.value.message) == (line, True)
+
+
+def test_entries_are_the_objects_polib_would_build() -> None:
+    po = catalogs.parse_catalog(GNU_LAYOUT.encode(), path="x.po")
+    for entry in po:
+        rebuilt = polib.POEntry(**{k: v for k, v in vars(entry).items() if k != "encoding"})
+        assert list(vars(entry).items()) == list(vars(rebuilt).items())

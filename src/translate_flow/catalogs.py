@@ -258,13 +258,19 @@ def parse_catalog(data: bytes, *, path: Path | str) -> polib.POFile:
 
 
 def _po_entry(raw: RawEntry) -> polib.POEntry:
-    plural = raw.plural_forms
-    return polib.POEntry(
-        msgctxt=raw.msgctxt,
+    # polib 1.2's POEntry.__init__ does nothing but set these attributes from its keyword
+    # arguments (defaults for the rest); filling a bare instance's __dict__, in the same
+    # order, gives the same object at a third of the cost, which counts when `check` reads
+    # 80,000 entries. test_po_validate compares the result with the constructor's.
+    entry: polib.POEntry = polib.POEntry.__new__(polib.POEntry)
+    entry.__dict__.update(
         msgid=raw.msgid,
-        msgid_plural=raw.strings.get("msgid_plural", ""),
         msgstr=raw.strings.get("msgstr", ""),
-        msgstr_plural=plural,
+        msgid_plural=raw.strings.get("msgid_plural", ""),
+        msgstr_plural=raw.plural_forms,
+        msgctxt=raw.msgctxt,
+        obsolete=raw.obsolete,
+        encoding=polib.default_encoding,
         comment="\n".join(raw.comment),
         tcomment="\n".join(raw.tcomment),
         occurrences=raw.occurrences,
@@ -272,9 +278,9 @@ def _po_entry(raw: RawEntry) -> polib.POEntry:
         previous_msgctxt=raw.previous.get("msgctxt"),
         previous_msgid=raw.previous.get("msgid"),
         previous_msgid_plural=raw.previous.get("msgid_plural"),
-        obsolete=raw.obsolete,
         linenum=raw.line,  # the first line of the entry, as polib counts
     )
+    return entry
 
 
 def entry_origin(entry: polib.POEntry) -> Origin:

@@ -70,6 +70,15 @@ def read_po(text: str) -> list[RawEntry]:
         raise PoSyntaxError(1, "the file starts with a UTF-8 byte order mark; remove it")
     if "\x00" in text:
         raise PoSyntaxError(text[: text.index("\x00")].count("\n") + 1, "contains a NUL byte")
+    entries = _read_canonical(text)
+    if entries is None:
+        entries = _read_lines(text)
+    _check_entries(entries)
+    return entries
+
+
+def _read_lines(text: str) -> list[RawEntry]:
+    """Every entry of `text`, read line by line with GNU's grammar; raises at the first fault."""
     reader = _Reader()
     lines = text.split("\n")
     for number, raw in enumerate(lines, start=1):
@@ -77,9 +86,7 @@ def read_po(text: str) -> list[RawEntry]:
         if "\r" in line:
             raise PoSyntaxError(number, "stray carriage return inside a line")
         reader.feed(number, line)
-    entries = reader.finish(len(lines))
-    _check_entries(entries)
-    return entries
+    return reader.finish(len(lines))
 
 
 def header_fields(header: RawEntry) -> dict[str, str]:
@@ -93,6 +100,132 @@ def header_fields(header: RawEntry) -> dict[str, str]:
             raise PoSyntaxError(header.msgid_line, f"header line {line!r} has no `Key: value` form")
         fields[key.strip()] = value.removeprefix(" ")
     return fields
+
+
+# -- the fast path: files in the layout GNU tools and `po_write` produce ------------------------
+#
+# Reading line by line costs a few Python calls per line, and a catalog is mostly string
+# lines. Nearly every file the tool reads is laid out the way GNU msgmerge (and `po_write`)
+# writes it, so one regex matches a whole entry of that layout and the C regex engine does
+# the per-line work. The layout is a strict subset of what `_Reader` accepts: lines start in
+# column 0 and end at their closing quote, one space after each keyword or `#~`/`#|` mark,
+# keywords in GNU's order each once, no carriage return. For such an entry `_Reader` takes
+# the same steps the code below takes, so the records are the same. Anything else (a fault,
+# CRLF, spaces around a line, comments after the last entry, an escape `_unescape` refuses)
+# makes `_read_canonical` give up, and `_read_lines` reads the file again and finds the fault
+# with its line: the fast path never raises, so every refusal and message stays `_Reader`'s.
+
+# The inside of a quoted string on one line (`.` excludes \n), _STRING's `(?:[^"\\]|\\.)*`
+# unrolled so that sre scans runs of plain characters in one step.
+_S = r'[^"\\\n]*(?:\\.[^"\\\n]*)*'
+_CANONICAL_ENTRY = re.compile(
+    rf"""
+    \n*                                             # blank lines
+    (?P<start>)
+    (?P<comments>(?:
+        \#(?:[^~|\n][^\n]*)?\n                      # a comment: `#`, `# x`, `#.`, `#:`, `#,`
+      | \#~?\|\ (?:msgctxt|msgid_plural|msgid)\ "{_S}"\n(?:\#~?\|\ "{_S}"\n)*  # `#|`, `#~|`
+    )*)
+    (?P<mark>(?:\#~\ )?)                            # obsolete: every keyword line has `#~ `
+    (?:msgctxt\ "(?P<msgctxt>{_S}(?:"\n(?P=mark)"{_S})*)"\n(?P=mark))?
+    (?P<msgid_at>)msgid\ "(?P<msgid>{_S}(?:"\n(?P=mark)"{_S})*)"\n
+    (?:
+        (?P=mark)msgid_plural\ "(?P<msgid_plural>{_S}(?:"\n(?P=mark)"{_S})*)"\n
+        (?P<plurals>(?:(?P=mark)msgstr\[[0-9]+\]\ "{_S}(?:"\n(?P=mark)"{_S})*"\n)+)
+      | (?P=mark)msgstr\ "(?P<msgstr>{_S}(?:"\n(?P=mark)"{_S})*)"\n
+    )
+    """,
+    re.VERBOSE,
+)
+_CANONICAL_PLURAL = re.compile(
+    rf'(?:\#~\ )?msgstr\[([0-9]+)\]\ "({_S}(?:"\n(?:\#~\ )?"{_S})*)"\n', re.VERBOSE
+)
+_CANONICAL_PREVIOUS = re.compile(r'#~?\| (?:(msgctxt|msgid_plural|msgid) )?"(.*)"')
+_BLANK_END = re.compile(r"\n*\Z")
+
+
+class _NotCanonical(Exception):
+    """The file is not in the canonical layout; `_read_lines` must read it."""
+
+
+def _read_canonical(text: str) -> list[RawEntry] | None:
+    """The entries of `text` if every one is in GNU's layout (see above), else None."""
+    if "\r" in text:
+        return None
+    if not text.endswith("\n"):
+        text += "\n"  # the last line reads the same with or without its newline
+    entries: list[RawEntry] = []
+    line, counted = 1, 0  # `line` is the number of the line that starts at offset `counted`
+    position = 0
+    try:
+        while (match := _CANONICAL_ENTRY.match(text, position)) is not None:
+            start, msgid_at = match.start("start"), match.start("msgid_at")
+            line += text.count("\n", counted, start)
+            entry = RawEntry(
+                line=line,
+                obsolete=bool(match["mark"]),
+                msgid_line=line + text.count("\n", start, msgid_at),
+            )
+            line, counted = entry.msgid_line, msgid_at
+            if match["comments"]:
+                _canonical_comments(entry, match["comments"])
+            _canonical_strings(entry, match)
+            entries.append(entry)
+            position = match.end()
+    except _NotCanonical:
+        return None
+    if _BLANK_END.match(text, position) is None:
+        return None
+    return entries
+
+
+def _canonical_comments(entry: RawEntry, comments: str) -> None:
+    key = ""
+    for line in comments[:-1].split("\n"):
+        if line[1:2] not in ("|", "~"):  # the layout allows `#~` only as `#~|`
+            _add_comment(entry, line)
+            continue
+        match = _CANONICAL_PREVIOUS.fullmatch(line)
+        assert match is not None  # the entry regex matched this line already
+        keyword, text = match.groups()
+        if keyword is None:
+            entry.previous[key] += _decode(text)  # a continuation: `#| "…"`
+        else:
+            key = keyword
+            entry.previous[key] = _decode(text)  # a repeated keyword wins, as in _Reader
+
+
+def _canonical_strings(entry: RawEntry, match: re.Match[str]) -> None:
+    # The strings of one keyword, as one slice of the file: the lines' insides joined by
+    # `"\n"` (`"\n#~ "` in an obsolete entry). An inside holds no newline and a `"` only as
+    # `\"`, so every occurrence of that separator is one line break, and nothing else is.
+    separator = f'"\n{match["mark"]}"'
+    strings = entry.strings
+    if match["msgctxt"] is not None:
+        strings["msgctxt"] = _decode(match["msgctxt"], separator)
+    strings["msgid"] = _decode(match["msgid"], separator)
+    if match["msgid_plural"] is None:
+        strings["msgstr"] = _decode(match["msgstr"], separator)
+        return
+    strings["msgid_plural"] = _decode(match["msgid_plural"], separator)
+    for index, text in _CANONICAL_PLURAL.findall(match["plurals"]):
+        key = f"msgstr[{index}]"
+        if key in strings:
+            raise _NotCanonical  # _Reader refuses a repeated msgstr[N]
+        strings[key] = _decode(text, separator)
+
+
+def _decode(text: str, separator: str = '"\n"') -> str:
+    """The insides of string lines joined by `separator`, decoded: `_string` of each line."""
+    if "\\" not in text:
+        return text.replace(separator, "")
+    try:
+        # Escapes are decoded line by line, as _Reader does: `\x4` + `1` is not `\x41`.
+        return "".join(
+            _ESCAPE.sub(lambda m: _unescape(0, m.group(1)), part) for part in text.split(separator)
+        )
+    except (PoSyntaxError, ValueError, OverflowError) as err:
+        raise _NotCanonical from err  # _Reader finds the bad escape and its line
 
 
 class _Reader:
@@ -133,16 +266,7 @@ class _Reader:
             self._keyword_line(number, rest, previous=False, obsolete=True)
 
     def _comment(self, number: int, line: str) -> None:
-        entry = self._entry_for_comment(number)
-        mark, text = line[:2], line[2:].removeprefix(" ")
-        if mark == "#.":
-            entry.comment.append(text)
-        elif mark == "#:":
-            entry.occurrences.extend(_reference(part) for part in text.split())
-        elif mark == "#,":
-            entry.flags.extend(f.strip() for f in text.split(",") if f.strip())
-        else:
-            entry.tcomment.append(line[1:].removeprefix(" "))
+        _add_comment(self._entry_for_comment(number), line)
 
     def _entry_for_comment(self, number: int) -> RawEntry:
         if self.entry is not None and "msgid" in self.entry.strings:
@@ -228,6 +352,19 @@ class _Reader:
         self.key = None
 
 
+def _add_comment(entry: RawEntry, line: str) -> None:
+    """A `#` line other than `#~` and `#|`: translator or extracted comment, references, flags."""
+    mark, text = line[:2], line[2:].removeprefix(" ")
+    if mark == "#.":
+        entry.comment.append(text)
+    elif mark == "#:":
+        entry.occurrences.extend(_reference(part) for part in text.split())
+    elif mark == "#,":
+        entry.flags.extend(f.strip() for f in text.split(",") if f.strip())
+    else:
+        entry.tcomment.append(line[1:].removeprefix(" "))
+
+
 def _has_msgstr(entry: RawEntry) -> bool:
     return any(key == "msgstr" or key.startswith("msgstr[") for key in entry.strings)
 
@@ -279,8 +416,9 @@ def _check_entries(entries: list[RawEntry]) -> None:
                 f"duplicate message definition; the first is at line {seen[key]}",
             )
         seen[key] = entry.msgid_line
-        _check_plurals(entry, nplurals)
-        _check_newlines(entry)
+        forms = entry.plural_forms
+        _check_plurals(entry, forms, nplurals)
+        _check_newlines(entry, forms)
 
 
 def _check_charset(header: RawEntry, fields: dict[str, str]) -> None:
@@ -324,8 +462,7 @@ def _plural_values(expression: str) -> frozenset[int] | str:
         return str(err)
 
 
-def _check_plurals(entry: RawEntry, nplurals: int | None) -> None:
-    forms = entry.plural_forms
+def _check_plurals(entry: RawEntry, forms: dict[int, str], nplurals: int | None) -> None:
     if not forms:
         return
     expected = set(range(nplurals if nplurals is not None else 2))
@@ -337,11 +474,11 @@ def _check_plurals(entry: RawEntry, nplurals: int | None) -> None:
         )
 
 
-def _check_newlines(entry: RawEntry) -> None:
+def _check_newlines(entry: RawEntry, forms: dict[int, str]) -> None:
     """`msgfmt -c`: a translation begins and ends with a newline exactly when its msgid does."""
     if "fuzzy" in entry.flags:
         return
-    translations = [entry.strings.get("msgstr", ""), *entry.plural_forms.values()]
+    translations = [entry.strings.get("msgstr", ""), *forms.values()]
     for text in translations:
         if not text:
             continue

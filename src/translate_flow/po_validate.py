@@ -390,10 +390,15 @@ def _string(number: int, text: str) -> str:
 def _unescape(number: int, code: str) -> str:
     if code in _SIMPLE:
         return _SIMPLE[code]
+    value = -1
     if code[0] in "01234567":
-        return chr(int(code, 8))
-    if code[0] == "x":
-        return chr(int(code[1:], 16))
+        value = int(code, 8)
+    elif code[0] == "x":
+        value = int(code[1:], 16)
+    # Not a character (past U+10FFFF, or a UTF-16 surrogate no file can hold): refused here,
+    # rather than failing later with a traceback when the catalog is written.
+    if 0 <= value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF:
+        return chr(value)
     raise PoSyntaxError(number, f"invalid escape sequence \\{code}")
 
 

@@ -180,7 +180,7 @@ def _broken_lines(prefix: str, layout: _Layout) -> str:
 
 @lru_cache(maxsize=4096)
 def _continued(prefix: str, portion: str) -> str:
-    """`_broken_lines` of a portion after the first; cached, as header lines repeat in every file."""
+    """`_broken_lines` of a later portion; cached, as header lines repeat in every file."""
     return _broken_lines(prefix, _Layout(*_escaped(portion)))
 
 
@@ -190,7 +190,9 @@ def _fits_on_one_line(prefix: str, name: str, value: str) -> bool:
         return False
     if '"' in value or "\\" in value:
         return False
-    return value.isascii() or not any(_width(char) > 1 for char in value)
+    if value.isascii() or _maybe_not_narrow().search(value) is None:
+        return True
+    return not any(_width(char) > 1 for char in value)
 
 
 def _portions(value: str) -> list[str]:
@@ -241,9 +243,10 @@ class _Layout:
 
     def cuts(self, width: int, start: int) -> list[int]:
         """The indices to break before, the first line starting at column `start`."""
-        # GNU breaks only when the column passes `width`. The column at any index is `start`
-        # plus the width of the text before it until the first break, so a portion whose
-        # whole width fits after `start` is never broken: no need for its opportunities.
+        # GNU breaks only where a column passes `width`, and until its first break the column
+        # at an index is `start` plus the width of the text before it: a portion whose whole
+        # width fits after `start` is never broken (the loop below would not run once), so
+        # it needs no break opportunities. Most portions, and every header line, fit.
         if self.total <= width - start:
             return []
         opportunities, columns = self._opportunities()
@@ -260,9 +263,10 @@ class _Layout:
 
     def _opportunities(self) -> tuple[list[int], list[int]]:
         if self.opportunities is None:
-            self.opportunities = [
-                index for index in _possible_linebreaks(self.text) if index not in self.prohibited
-            ]
+            possible = _possible_linebreaks(self.text)
+            if self.prohibited:
+                possible = [index for index in possible if index not in self.prohibited]
+            self.opportunities = possible
             if self.widths is None:
                 self.columns = self.opportunities  # one column per character
             else:
@@ -271,18 +275,30 @@ class _Layout:
         return self.opportunities, self.columns
 
 
-_NARROW: set[str] = set()  # characters seen to be one column wide (a few hundred at most)
-
-
 def _all_narrow(text: str) -> bool:
     """Whether every character of `text` takes exactly one column."""
     if text.isascii():
         return text.isprintable()  # the ASCII controls take no column
-    unseen = set(text) - _NARROW
-    if all(_width(char) == 1 for char in unseen):
-        _NARROW.update(unseen)
+    if _maybe_not_narrow().search(text) is None:
         return True
-    return False
+    return all(_width(char) == 1 for char in set(text))
+
+
+@lru_cache(maxsize=1)
+def _maybe_not_narrow() -> re.Pattern[str]:
+    """Matches any character that may not take one column: those below U+3000 that `_width`
+    does not count as one column, and all from U+3000 on (CJK and beyond, left to `_width`).
+    Built on first use from the same `unicodedata` as `_width`; a whole text is then tested
+    in C, not character by character."""
+    codes = [code for code in range(0x3000) if _width.__wrapped__(chr(code)) != 1]
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    ranges.append([0x3000, 0x10FFFF])
+    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
 
 
 # -- UAX #14 line breaking, as libunistring 0.9/1.0 does it (pair table of UTR #14) ----------
@@ -413,14 +429,16 @@ def _first_word(word: str) -> tuple[tuple[int, ...], str]:
 
 @lru_cache(maxsize=65536)
 def _word(word: str) -> tuple[frozenset[str], tuple[int, ...], str]:
-    """A word after spaces: the classes of the last character before the spaces that allow a
-    break before the word, the breaks inside the word, and the class it leaves as the last.
+    """A word after spaces: the classes of the last non-space character before it that allow
+    a break before it, the breaks inside it, and the class it leaves as the last one.
 
-    The first character after spaces is never skipped (LB10: a mark there stands alone),
-    and `_walk` leaves the state (its class, or ZW, or AL for a mark; no spaces) whatever
-    the class before it: so the rest of the word walks the same after any text.
+    After spaces, `_walk` never skips the word's first character (LB10: a mark there stands
+    alone) and leaves the state (its class, or AL for a mark; no spaces) whatever came
+    before: so the rest of the word walks the same after any text.
     """
     klass = _line_class(word[0])
+    # `_walk` over (spaces, first character): never a break before ZW; always one after ZW;
+    # else the pair table, where an indirect break counts (spaces came); none after "BK".
     after = frozenset(
         last for last in _TABLE if klass != "ZW" and (last == "ZW" or _TABLE[last][klass] in "DI")
     )

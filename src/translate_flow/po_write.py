@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import compress
+from itertools import accumulate
 from typing import Any, Protocol
 
 PAGE_WIDTH = 79
@@ -135,7 +136,11 @@ def _references(occurrences: list[tuple[str, str]]) -> str:
 # -- strings -------------------------------------------------------------------------------
 
 _TO_ESCAPE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
-_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
+_ESCAPE = str.maketrans({
+    "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+    "\\": "\\\\", '"': '\\"',
+})  # fmt: skip
+_ESCAPE_PAIR = re.compile(r"\\.")
 
 
 @lru_cache(maxsize=65536)
@@ -146,30 +151,37 @@ def wrap(prefix: str, name: str, value: str) -> str:
     """
     if _fits_on_one_line(prefix, name, value):
         return f'{prefix}{name} "{value}"\n'
-    after_break = len(prefix) + 1
-    width = PAGE_WIDTH - 1 - after_break
+    width = _text_width(prefix)
+    first, *rest = _portions(value)
+    layout = _Layout(*_escaped(first))
+    start = len(name) + 1  # where the text starts on the keyword line, past the indent
+    if not rest and (not layout.text or (start <= width and not layout.cuts(width, start))):
+        return f'{prefix}{name} "{layout.text}"\n'
+    lines = [f'{prefix}{name} ""\n', _broken_lines(prefix, layout)]
+    lines.extend(_continued(prefix, portion) for portion in rest)
+    return "".join(lines)
+
+
+def _text_width(prefix: str) -> int:
+    """The columns for text on a line led by `prefix` and a quote (GNU keeps column 79 free)."""
+    return PAGE_WIDTH - 2 - len(prefix)
+
+
+def _broken_lines(prefix: str, layout: _Layout) -> str:
+    """A portion on lines of its own, each led by `prefix`."""
+    text = layout.text
     out: list[str] = []
-    first_line = True
-    portions = _portions(value)
-    for number, portion in enumerate(portions):
-        chars, overrides = _escaped(portion)
-        more = number < len(portions) - 1
-        start = len(prefix) + len(name) + 2 - after_break if first_line else 0
-        possible = _possible_linebreaks(chars)
-        breaks = _width_linebreaks(chars, possible, overrides, width, start)
-        if first_line and chars and (more or start > width or any(breaks)):
-            out.append(f'{prefix}{name} ""\n')
-            first_line = False
-            start = 0
-            breaks = _width_linebreaks(chars, possible, overrides, width, start)
-        line = f"{prefix}{name} " if first_line else prefix
-        cuts = [*compress(range(len(breaks)), breaks), len(chars)]
-        begin = 0
-        for cut in cuts:
-            out.append(f'{line}"{"".join(chars[begin:cut])}"\n')
-            line, begin = prefix, cut
-        first_line = False
+    begin = 0
+    for cut in [*layout.cuts(_text_width(prefix), 0), len(text)]:
+        out.append(f'{prefix}"{text[begin:cut]}"\n')
+        begin = cut
     return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _continued(prefix: str, portion: str) -> str:
+    """`_broken_lines` of a later portion; cached, as header lines repeat in every file."""
+    return _broken_lines(prefix, _Layout(*_escaped(portion)))
 
 
 def _fits_on_one_line(prefix: str, name: str, value: str) -> bool:
@@ -178,7 +190,9 @@ def _fits_on_one_line(prefix: str, name: str, value: str) -> bool:
         return False
     if '"' in value or "\\" in value:
         return False
-    return value.isascii() or not any(_width(char) > 1 for char in value)
+    if value.isascii() or _maybe_not_narrow().search(value) is None:
+        return True
+    return not any(_width(char) > 1 for char in value)
 
 
 def _portions(value: str) -> list[str]:
@@ -194,73 +208,97 @@ def _portions(value: str) -> list[str]:
         start = end + 1
 
 
-def _escaped(portion: str) -> tuple[list[str], list[bool]]:
-    """The escaped characters and, per character, whether a break before it is forbidden."""
+def _escaped(portion: str) -> tuple[str, frozenset[int]]:
+    """The escaped text and the indices in it before which a break is forbidden.
+
+    A break is forbidden inside an escape (`\\` `n`) and before the final `\\n`. Every
+    backslash of the escaped text starts an escape (a backslash of the portion became two),
+    so reading it two characters at a time from each backslash finds every escape.
+    """
     if _TO_ESCAPE.search(portion) is None:  # most strings: nothing to escape
-        return list(portion), [False] * len(portion)
-    chars: list[str] = []
-    prohibited: list[bool] = []
-    for char in portion:
-        if char in _ESCAPES:
-            chars += ["\\", _ESCAPES[char]]
-            prohibited += [False, True]
-        elif char in '\\"':
-            chars += ["\\", char]
-            prohibited += [False, True]
-        else:
-            chars.append(char)
-            prohibited.append(False)
+        return portion, frozenset()
+    text = portion.translate(_ESCAPE)
+    prohibited = {pair.start() + 1 for pair in _ESCAPE_PAIR.finditer(text)}
     if portion.endswith("\n"):
-        prohibited[-2] = True  # never break just before the final "\n"
-    return chars, prohibited
+        prohibited.add(len(text) - 2)  # never break just before the final "\n"
+    return text, frozenset(prohibited)
 
 
-def _width_linebreaks(
-    chars: list[str], possible: list[bool], prohibited: list[bool], width: int, start: int
-) -> list[bool]:
-    """libunistring's `ulc_width_linebreaks`: where to break so no line passes `width`.
+class _Layout:
+    """Where libunistring's `ulc_width_linebreaks` breaks one escaped portion.
 
-    `possible`: `_possible_linebreaks(chars)`."""
-    breaks = [False] * len(chars)
-    if all(_width(char) == 1 for char in set(chars)):
-        return _unit_width_linebreaks(possible, prohibited, breaks, width, start)
-    last: int | None = None
-    column = start
-    piece = 0
-    for index, char in enumerate(chars):
-        can_break = possible[index] and not prohibited[index]
-        if can_break:
-            if last is not None and column + piece > width:
-                breaks[last] = True
-                column = 0
-            last = index
-            column += piece
-            piece = 0
-        piece += _width(char)
-    if last is not None and column + piece > width:
-        breaks[last] = True
-    return breaks
+    GNU's loop walks the break opportunities keeping the column; when the next opportunity
+    would end past `width`, it breaks at the previous one (or at the first one of the line,
+    if even that one is too far). `cuts` finds the same breaks by bisecting the columns of
+    the opportunities, one step per output line instead of one per opportunity.
+    """
+
+    def __init__(self, text: str, prohibited: frozenset[int]) -> None:
+        self.text = text
+        self.prohibited = prohibited
+        self.widths = None if _all_narrow(text) else [_width(char) for char in text]
+        self.total = len(text) if self.widths is None else sum(self.widths)
+        self.opportunities: list[int] | None = None  # indices, computed on first need
+        self.columns: list[int] = []  # the column of each opportunity, from the portion start
+
+    def cuts(self, width: int, start: int) -> list[int]:
+        """The indices to break before, the first line starting at column `start`."""
+        # GNU breaks only where a column passes `width`, and until its first break the column
+        # at an index is `start` plus the width of the text before it: a portion whose whole
+        # width fits after `start` is never broken (the loop below would not run once), so
+        # it needs no break opportunities. Most portions, and every header line, fit.
+        if self.total <= width - start:
+            return []
+        opportunities, columns = self._opportunities()
+        cuts: list[int] = []
+        next_index = 0  # the first opportunity after the start of the line
+        limit = width - start  # the furthest column the line may reach
+        while self.total > limit and next_index < len(opportunities):
+            fitting = bisect_right(columns, limit)  # opportunities[:fitting] fit on the line
+            chosen = max(fitting - 1, next_index)
+            cuts.append(opportunities[chosen])
+            next_index = chosen + 1
+            limit = columns[chosen] + width
+        return cuts
+
+    def _opportunities(self) -> tuple[list[int], list[int]]:
+        if self.opportunities is None:
+            possible = _possible_linebreaks(self.text)
+            if self.prohibited:
+                possible = [index for index in possible if index not in self.prohibited]
+            self.opportunities = possible
+            if self.widths is None:
+                self.columns = self.opportunities  # one column per character
+            else:
+                offsets = list(accumulate(self.widths, initial=0))
+                self.columns = [offsets[index] for index in self.opportunities]
+        return self.opportunities, self.columns
 
 
-def _unit_width_linebreaks(
-    possible: list[bool], prohibited: list[bool], breaks: list[bool], width: int, start: int
-) -> list[bool]:
-    """`_width_linebreaks` when every character is one column wide (nearly every string):
-    the same loop over the break opportunities only, a piece's width being its length."""
-    last: int | None = None
-    column = start
-    previous = 0  # where the current piece starts
-    for index in [i for i in compress(range(len(possible)), possible) if not prohibited[i]]:
-        piece = index - previous
-        if last is not None and column + piece > width:
-            breaks[last] = True
-            column = 0
-        last = index
-        column += piece
-        previous = index
-    if last is not None and column + len(breaks) - previous > width:
-        breaks[last] = True
-    return breaks
+def _all_narrow(text: str) -> bool:
+    """Whether every character of `text` takes exactly one column."""
+    if text.isascii():
+        return text.isprintable()  # the ASCII controls take no column
+    if _maybe_not_narrow().search(text) is None:
+        return True
+    return all(_width(char) == 1 for char in set(text))
+
+
+@lru_cache(maxsize=1)
+def _maybe_not_narrow() -> re.Pattern[str]:
+    """Matches any character that may not take one column: those below U+3000 that `_width`
+    does not count as one column, and all from U+3000 on (CJK and beyond, left to `_width`).
+    Built on first use from the same `unicodedata` as `_width`; a whole text is then tested
+    in C, not character by character."""
+    codes = [code for code in range(0x3000) if _width.__wrapped__(chr(code)) != 1]
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    ranges.append([0x3000, 0x10FFFF])
+    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
 
 
 # -- UAX #14 line breaking, as libunistring 0.9/1.0 does it (pair table of UTR #14) ----------
@@ -359,25 +397,62 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+def _possible_linebreaks(text: str) -> list[int]:
+    """The indices before which `text` may break (libunistring `u8_possible_linebreaks`).
+
+    Only a space (class SP) separates two words, and the state the pair-table walk carries
+    past a word's first character does not depend on what came before it (see `_word`): so
+    each distinct word is walked once, and a text is its words put together.
+    """
+    words = text.split(" ")
+    first, last = _first_word(words[0])
+    breaks = list(first)
+    position = len(words[0]) + 1
+    for word in words[1:]:
+        if word:  # an empty word: one more space, which changes nothing
+            after, inside, word_last = _word(word)
+            if last in after:
+                breaks.append(position)
+            if inside:
+                breaks.extend([position + index for index in inside])
+            last = word_last
+        position += len(word) + 1
+    return breaks
+
+
 @lru_cache(maxsize=4096)
-def _alphabetic(char: str) -> str:
-    return "A" if _line_class(char) == "AL" else "."
+def _first_word(word: str) -> tuple[tuple[int, ...], str]:
+    """The breaks inside the text's first word and the class it leaves as the last one."""
+    breaks, last = _walk(word, last="BK", spaces=False)
+    return tuple(breaks), last
 
 
-_NOT_INSIDE_WORD = re.compile(r"(?<!A)A|\.")
+@lru_cache(maxsize=65536)
+def _word(word: str) -> tuple[frozenset[str], tuple[int, ...], str]:
+    """A word after spaces: the classes of the last non-space character before it that allow
+    a break before it, the breaks inside it, and the class it leaves as the last one.
+
+    After spaces, `_walk` never skips the word's first character (LB10: a mark there stands
+    alone) and leaves the state (its class, or AL for a mark; no spaces) whatever came
+    before: so the rest of the word walks the same after any text.
+    """
+    klass = _line_class(word[0])
+    # `_walk` over (spaces, first character): never a break before ZW; always one after ZW;
+    # else the pair table, where an indirect break counts (spaces came); none after "BK".
+    after = frozenset(
+        last for last in _TABLE if klass != "ZW" and (last == "ZW" or _TABLE[last][klass] in "DI")
+    )
+    breaks, last = _walk(word[1:], last="AL" if klass == "CM" else klass, spaces=False)
+    return after, tuple(index + 1 for index in breaks), last
 
 
-def _possible_linebreaks(chars: list[str]) -> list[bool]:
-    """Break opportunities before each character (libunistring `u8_possible_linebreaks`)."""
-    possible = [False] * len(chars)
-    last = "BK"  # the class of the last non-space character; BK: start of text
-    spaces = False  # spaces since that character
-    # A letter right after a letter (most characters) is never a break and changes no state
-    # (AL AL is an indirect pair): only the other positions go through the loop.
-    codes = "".join(map(_alphabetic, chars))
-    for match in _NOT_INSIDE_WORD.finditer(codes):
-        index = match.start()
-        klass = _line_class(chars[index])
+def _walk(text: str, *, last: str, spaces: bool) -> tuple[list[int], str]:
+    """The pair-table walk over `text` from state (`last`, `spaces`): the indices with a
+    break opportunity before them, and `last` at the end. `last` is the class of the last
+    non-space character; "BK" at the start of the text."""
+    breaks: list[int] = []
+    for index, char in enumerate(text):
+        klass = _line_class(char)
         if klass == "SP":
             spaces = True
             continue
@@ -387,10 +462,11 @@ def _possible_linebreaks(chars: list[str]) -> list[bool]:
         if klass == "CM" and last != "ZW" and not spaces:
             continue  # a combining mark belongs to the character before it
         if last == "ZW":
-            possible[index] = True
+            breaks.append(index)
         elif last != "BK":
             rule = _TABLE[last][klass]
-            possible[index] = rule == "D" or (rule == "I" and spaces)
+            if rule == "D" or (rule == "I" and spaces):
+                breaks.append(index)
         last = "AL" if klass == "CM" else klass  # a mark after a space stands alone (LB10)
         spaces = False
-    return possible
+    return breaks, last

@@ -332,3 +332,12 @@ def test_memory_export_command_writes_tmx(
     assert main(["memory", "export", "--project", str(root), "-l", "ru"]) == 0
     assert capsys.readouterr().out == output.read_text(encoding="utf-8")
     assert main(["memory", "export", "--project", str(root), "-l", "xx"]) == 2
+
+
+def test_memory_without_an_action_shows_its_own_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["memory"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: translate-flow memory" in err
+    assert "required: ACTION" in err

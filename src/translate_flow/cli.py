@@ -122,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Argos Translate packages: what is installed and which language each "
         "serves; installing a package file or one from the package index.",
     )
-    models_sub = models.add_subparsers(title="model commands", metavar="COMMAND")
+    models_sub = models.add_subparsers(title="model commands", metavar="COMMAND", required=True)
     listing = models_sub.add_parser(
         "list", parents=[common], help="installed packages and the route for each language"
     )
@@ -209,7 +209,7 @@ def _add_memory_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         description="The translation memory of a language: every reviewed entry of its "
         "catalogs plus the TMX files in locale/memory/.",
     )
-    actions = memory.add_subparsers(title="actions", metavar="ACTION")
+    actions = memory.add_subparsers(title="actions", metavar="ACTION", required=True)
     export = actions.add_parser(
         "export",
         parents=[common],

@@ -196,3 +196,39 @@ def test_same_output_as_argostranslate(tmp_path: Path, argos_packages: dict[str,
     expected = json.loads(run.stdout.strip().splitlines()[-1])
     package = models.install_file(argos_packages["en_ru"], tmp_path / "models")
     assert mt.ArgosEngine(package).translate(texts) == expected
+
+
+def test_drafts_move_the_revision_date_not_the_template_date(project: Path) -> None:
+    po_path = project / "locale/ru/LC_MESSAGES/2024-01/news.po"
+    dates = (
+        '"POT-Creation-Date: 2001-01-01 00:00+0000\\n"\n'
+        '"PO-Revision-Date: 2001-01-01 00:00+0000\\n"\n'
+    )
+    po_path.write_text(CATALOG.replace('"Content-Type', dates + '"Content-Type', 1))
+    assert main(["pretranslate", "-l", "ru", "--project", str(project)]) == 0
+    metadata = catalog(project, "ru").metadata
+    assert metadata["POT-Creation-Date"] == "2001-01-01 00:00+0000"  # follows the template
+    assert metadata["PO-Revision-Date"] == "2009-12-31 00:00+0000"  # SOURCE_DATE_EPOCH
+
+
+def test_a_catalog_saved_during_the_run_keeps_the_translators_work(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from translate_flow import pretranslate
+
+    po_path = project / "locale/ru/LC_MESSAGES/2024-01/news.po"
+    saved = CATALOG.replace(
+        'msgid "Hello world"\nmsgstr ""', 'msgid "Hello world"\nmsgstr "Привет"'
+    )
+    draft = pretranslate._draft
+
+    def save_while_translating(*args: object, **kwargs: object) -> None:
+        draft(*args, **kwargs)  # type: ignore[arg-type]
+        po_path.write_text(saved, encoding="utf-8")  # Poedit saves during machine translation
+
+    monkeypatch.setattr(pretranslate, "_draft", save_while_translating)
+    capfd.readouterr()
+    assert main(["pretranslate", "-l", "ru", "--project", str(project)]) == 1
+    assert po_path.read_text(encoding="utf-8") == saved
+    err = capfd.readouterr()
+    assert "locale/ru/LC_MESSAGES/2024-01/news.po: error: changed on disk" in err.out + err.err

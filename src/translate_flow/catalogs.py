@@ -109,23 +109,28 @@ def render(po: polib.POFile) -> str:
     )
 
 
-def save_catalog(po: polib.POFile, path: Path, *, date_header: str = "POT-Creation-Date") -> bool:
+def save_catalog(
+    po: polib.POFile,
+    path: Path,
+    *,
+    date_header: str = "POT-Creation-Date",
+    original: bytes | None = None,
+) -> bool:
     """Write `po` atomically if its content differs from the file; returns whether it wrote.
 
     `date_header` only moves when something else changed, so an unchanged article leaves
-    its file byte-identical and `git diff` quiet.
+    its file byte-identical and `git diff` quiet. With `original` (the bytes `po` was read
+    from), the write is refused with ChangedOnDisk if the file no longer holds them.
     """
     po.metadata[date_header] = DATE_PLACEHOLDER
-    return save_rendered(render(po), path, date_header=date_header)
-
-
-def save_rendered(text: str, path: Path, *, date_header: str = "POT-Creation-Date") -> bool:
-    """`save_catalog` for a file already rendered with `DATE_PLACEHOLDER` as its date."""
+    text = render(po)
     old_text = _read_text_or_none(path)
     if old_text is not None and _without_date(old_text, date_header) == text:
         return False
-    placeholder = _header_line(date_header, DATE_PLACEHOLDER)
-    write_atomic(path, text.replace(placeholder, _header_line(date_header, now_stamp()), 1))
+    dated = text.replace(
+        _header_line(date_header, DATE_PLACEHOLDER), _header_line(date_header, now_stamp()), 1
+    )
+    write_atomic(path, dated, expected=original)
     return True
 
 

@@ -30,12 +30,14 @@ from translate_flow.archive import find_issues
 from translate_flow.catalogs import (
     MT_COMMENT,
     MT_PROBLEM_COMMENT,
-    load_catalog,
     now_stamp,
+    parse_catalog,
+    read_bytes,
     save_catalog,
 )
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem
+from translate_flow.files import ChangedOnDisk, project_lock
 from translate_flow.stage import CACHE_DIR, StageResult
 
 # (language, entries done, entries to do), for a progress bar.
@@ -136,6 +138,7 @@ class _Catalog:
     path: Path
     po: polib.POFile
     todo: list[polib.POEntry]
+    original: bytes  # as read: a file saved meanwhile by a translator is not written over
 
 
 @dataclass
@@ -189,10 +192,11 @@ def pretranslate(
             work.append(language)
     finally:
         cache.close()
-    # Every draft exists: only now is anything written.
-    for language in work:
-        _write(config, language, result)
-        result.notes.append(_summary(language))
+    # Every draft exists: only now is anything written, under the lock `update` takes.
+    with project_lock(config.root):
+        for language in work:
+            _write(config, language, result)
+            result.notes.append(_summary(language))
     return result
 
 
@@ -215,14 +219,15 @@ def _gather(config: Config, code: str, result: StageResult) -> _Language:
             if not path.is_file():
                 continue
             try:
-                po = load_catalog(path)
+                original = read_bytes(path)
+                po = parse_catalog(original, path=path)
             except CatalogError as err:
                 result.problems.append(
                     Problem(config.relative(path), err.line, "error", err.message)
                 )
                 continue
             todo = [entry for entry in po if _is_empty(entry)]
-            language.catalogs.append(_Catalog(path, po, todo))
+            language.catalogs.append(_Catalog(path, po, todo, original))
     return language
 
 
@@ -298,12 +303,24 @@ def _write(config: Config, language: _Language, result: StageResult) -> None:
             changed = True
             if any(line.startswith(MT_PROBLEM_COMMENT) for line in suggestion.comments):
                 language.counts["problems"] += 1
-        if changed and save_catalog(catalog.po, catalog.path):
+        if changed and _save(config, catalog, result):
             result.written.append(config.relative(catalog.path))
         elif catalog.todo:
             result.unchanged += 1
     language.counts["filled"] = filled
     language.counts["empty"] = sum(len(c.todo) for c in language.catalogs) - filled
+
+
+def _save(config: Config, catalog: _Catalog, result: StageResult) -> bool:
+    """Write the drafts of `catalog`, unless the file changed since it was read (a translator
+    saved it during a long machine translation run): then report it and keep their work."""
+    try:
+        return save_catalog(
+            catalog.po, catalog.path, date_header="PO-Revision-Date", original=catalog.original
+        )
+    except ChangedOnDisk as err:
+        result.problems.append(Problem(config.relative(catalog.path), None, "error", err.message))
+        return False
 
 
 def _no_route_note(config: Config, language: _Language) -> str:

@@ -102,6 +102,10 @@ class Match:
     form: str  # the spelling found (`MOU`, `Memorandum of Understanding`), without a plural
 
 
+# Terms of a message paired with their approved renderings in one language.
+_Wanted = tuple[tuple[Term, tuple[str, ...]], ...]
+
+
 class Glossary:
     """The terms of a project, with one pattern that finds them all in a message."""
 
@@ -151,12 +155,14 @@ class Glossary:
 
     def missing(self, msgid: str, msgstr: str, language: str) -> list[Term]:
         """The terms of `msgid` whose approved rendering `msgstr` lacks (inflected forms count)."""
+        wanted = _approved_terms(self, msgid, language)
+        if not wanted:
+            return []  # most messages: no term to look for, so no need to read the msgstr
         words = _words(msgstr, language)
         return [
             term
-            for term in self.terms_in(msgid)
-            if (approved := term.approved(language))
-            and not any(_contains(words, rendering, language) for rendering in approved)
+            for term, approved in wanted
+            if not any(_contains(words, rendering, language) for rendering in approved)
         ]
 
     def findings(self, msgid: str, msgstr: str, language: str) -> list[str]:
@@ -167,6 +173,15 @@ class Glossary:
             how = "kept as" if term.kept_in(language) else "translated"
             messages.append(f"“{term.name}” should be {how} {approved} ({self.path}:{term.line})")
         return messages
+
+
+# `check` asks about each msgid once per language, and a glossary never changes once read.
+# (A cache outside the object: a Glossary goes to worker processes by pickle.)
+@lru_cache(maxsize=65536)
+def _approved_terms(glossary: Glossary, msgid: str, language: str) -> _Wanted:
+    """The terms of `msgid` with an approved rendering in `language`, and those renderings."""
+    found = ((term, term.approved(language)) for term in glossary.terms_in(msgid))
+    return tuple((term, approved) for term, approved in found if approved)
 
 
 def add_hints(entry: Any, glossary: Glossary, language: str) -> bool:
@@ -227,15 +242,20 @@ def _stem(word: str, language: str, *, abbreviation: bool) -> str:
 
 def _contains(words: list[str], rendering: str, language: str) -> bool:
     """Whether `words` has, in a row, words starting with the stems of `rendering`'s words."""
-    stems = [
-        _stem(token.casefold(), language, abbreviation=token.isupper())
-        for token in _tokens(rendering, language)
-    ]
+    stems = _stems(rendering, language)
     if not stems:
         return True
     last = len(words) - len(stems)
     return any(
         all(words[i + j].startswith(stem) for j, stem in enumerate(stems)) for i in range(last + 1)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _stems(rendering: str, language: str) -> tuple[str, ...]:
+    return tuple(
+        _stem(token.casefold(), language, abbreviation=token.isupper())
+        for token in _tokens(rendering, language)
     )
 
 
@@ -261,16 +281,25 @@ def project_glossary(config: Config) -> Glossary:
     path = config.glossary
     try:
         stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
+        key = (config.root, path, config.languages, stat.st_mtime_ns, stat.st_size)
     except OSError:
-        key = (0, -1)
-    return _project_glossary(path, config.relative(path), config.languages, key)
+        key = (config.root, path, config.languages, 0, -1)
+    # `check` asks once per catalog; the file's name (`config.relative`, which resolves
+    # symlinks) is worked out only when the file is read.
+    glossary = _LOADED.get(key)
+    if glossary is None:
+        if len(_LOADED) >= 4:
+            _LOADED.clear()
+        glossary = _LOADED[key] = _read_project_glossary(
+            path, config.relative(path), config.languages
+        )
+    return glossary
 
 
-@lru_cache(maxsize=4)
-def _project_glossary(
-    path: Path, name: str, languages: tuple[str, ...], key: tuple[int, int]
-) -> Glossary:
+_LOADED: dict[tuple[object, ...], Glossary] = {}
+
+
+def _read_project_glossary(path: Path, name: str, languages: tuple[str, ...]) -> Glossary:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):

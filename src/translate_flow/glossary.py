@@ -102,10 +102,6 @@ class Match:
     form: str  # the spelling found (`MOU`, `Memorandum of Understanding`), without a plural
 
 
-# Terms of a message paired with their approved renderings in one language.
-_Wanted = tuple[tuple[Term, tuple[str, ...]], ...]
-
-
 class Glossary:
     """The terms of a project, with one pattern that finds them all in a message."""
 
@@ -119,6 +115,13 @@ class Glossary:
         self._pattern = (
             re.compile(rf"(?<!\w)(?P<form>{alternatives})(?:['’]s|s)?(?!\w)") if by_form else None
         )
+        # `check` asks about each msgid once per language, and the terms never change. A plain
+        # dict of strings and (mostly empty) tuples: nothing new for the garbage collector.
+        self._terms_of: dict[str, tuple[Term, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A glossary goes to worker processes by pickle; its cache stays behind.
+        return {**self.__dict__, "_terms_of": {}}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -155,7 +158,10 @@ class Glossary:
 
     def missing(self, msgid: str, msgstr: str, language: str) -> list[Term]:
         """The terms of `msgid` whose approved rendering `msgstr` lacks (inflected forms count)."""
-        wanted = _approved_terms(self, msgid, language)
+        terms = self._terms_of.get(msgid)
+        if terms is None:
+            terms = self._terms_of[msgid] = tuple(self.terms_in(msgid))
+        wanted = [(term, approved) for term in terms if (approved := term.approved(language))]
         if not wanted:
             return []  # most messages: no term to look for, so no need to read the msgstr
         words = _words(msgstr, language)
@@ -173,15 +179,6 @@ class Glossary:
             how = "kept as" if term.kept_in(language) else "translated"
             messages.append(f"“{term.name}” should be {how} {approved} ({self.path}:{term.line})")
         return messages
-
-
-# `check` asks about each msgid once per language, and a glossary never changes once read.
-# (A cache outside the object: a Glossary goes to worker processes by pickle.)
-@lru_cache(maxsize=65536)
-def _approved_terms(glossary: Glossary, msgid: str, language: str) -> _Wanted:
-    """The terms of `msgid` with an approved rendering in `language`, and those renderings."""
-    found = ((term, term.approved(language)) for term in glossary.terms_in(msgid))
-    return tuple((term, approved) for term, approved in found if approved)
 
 
 def add_hints(entry: Any, glossary: Glossary, language: str) -> bool:

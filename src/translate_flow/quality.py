@@ -250,6 +250,13 @@ def check_script(msgstr: str, language: str) -> Iterator[Finding]:
         )
 
 
+def script_errors(msgstr: str, language: str) -> list[Finding]:
+    """The error-level findings of `check_script`: zero-width characters and look-alike letters
+    of the other script inside a word. The build refuses these (`validate`), so a translation
+    `check` counts as failing is never published."""
+    return [finding for finding in check_script(msgstr, language) if finding.level == "error"]
+
+
 # A Cyrillic letter next to a Latin one: the only way a word can mix the two scripts.
 _CYRILLIC_BLOCK = frozenset(map(chr, range(0x0400, 0x0500)))
 _LATIN_LETTERS = frozenset(_LATIN + _LATIN.upper()) | frozenset(map(chr, range(0x00C0, 0x0250)))
@@ -343,7 +350,11 @@ def check_double_words(msgid: str, msgstr: str, language: str) -> Iterator[Findi
 
 @cache
 def _doubled_in(msgid: str) -> frozenset[str]:
-    return frozenset(m.group(1).lower() for m in _DOUBLE_WORD.finditer(msgid))
+    # Most msgids have none: one shared empty set, not thousands the garbage collector visits.
+    return frozenset(m.group(1).lower() for m in _DOUBLE_WORD.finditer(msgid)) or _NO_WORDS
+
+
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def check_whitespace(msgid: str, msgstr: str) -> Iterator[Finding]:

@@ -160,6 +160,33 @@ def test_translation_failing_an_error_check_is_not_complete(tmp_path: Path) -> N
     assert report.status == 1
 
 
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        "Участники обсудили дальнeйшие шаги.",  # a Latin "e" for the Cyrillic "е"
+        "Участники обсудили дальнейшие\u200b шаги.",  # a zero-width space
+    ],
+)
+def test_what_check_counts_as_failing_the_build_does_not_publish(
+    tmp_path: Path, msgstr: str
+) -> None:
+    project = _project(tmp_path, languages='["ru"]')
+    translations = dict(RU)
+    translations["Participants discussed the next steps."] = msgstr
+    _write_po(project, "ru", translations)
+    report = _report(project)
+    counts = report.languages[0].counts
+    assert counts.count("failing", "messages") == 1
+    assert [(p.level, p.check) for p in report.problems] == [("error", "script")]
+    result = pipeline.build(load_config(project), languages=["ru"], jobs=1)
+    (refused,) = [p for p in result.problems if p.level == "error"]
+    assert (refused.path, refused.check) == (report.problems[0].path, "script")
+    assert refused.message.endswith("source/2009-12/experts.rst:11 is published in English")
+    page = (project / "output/ru/2009-12/experts.html").read_text(encoding="utf-8")
+    assert '<p><span lang="en">Participants discussed the next steps.</span></p>' in page
+    assert "Участники" not in page
+
+
 def test_copy_of_the_english_counts_as_untranslated(tmp_path: Path) -> None:
     project = _project(tmp_path, languages='["ru"]')
     copied = dict(RU)

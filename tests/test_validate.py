@@ -86,6 +86,34 @@ def test_zero_width_space_in_prose_is_not_a_control_character() -> None:
     assert checks("pay\u200bpal", "PayPal.") == set()
 
 
+# -- the text rules of the target language (the build's gate passes the edition's language) ---
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "language", "expected"),
+    [
+        ("Нарkотики *убивают*.", "ru", "look-alike letters of another script inside 'Нарkотики'"),
+        ("Toshkеnt *shahrida*.", "uz", "look-alike letters of another script inside 'Toshkеnt'"),
+        ("Нар\u200bкотики *убивают*.", "ru", "invisible control characters U+200B"),
+        ("Logo\ufeff", "kk", "invisible control characters U+FEFF"),
+    ],
+)
+def test_what_quality_calls_a_script_error_is_refused_in_the_language(
+    msgstr: str, language: str, expected: str
+) -> None:
+    reasons = validate(msgid="Drugs *kill*.", msgstr=msgstr, language=language)
+    assert [reason.check for reason in reasons] == ["script"]
+    assert reasons[0].message.startswith(expected)
+    # `check` calls the gate without a language: it reports these itself, once.
+    assert validate(msgid="Drugs *kill*.", msgstr=msgstr) == []
+
+
+def test_script_warnings_do_not_stop_publication() -> None:
+    # A suffix glued to a Latin name, a letter of another alphabet: warnings in `check`.
+    assert validate(msgid="UNODC staff.", msgstr="UNODCнинг ходимлари.", language="ru") == []
+    assert validate(msgid="In Kazakhstan.", msgstr="В Қазақстане.", language="ru") == []
+
+
 @pytest.mark.parametrize(
     "msgstr",
     [

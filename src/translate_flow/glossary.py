@@ -115,6 +115,13 @@ class Glossary:
         self._pattern = (
             re.compile(rf"(?<!\w)(?P<form>{alternatives})(?:['’]s|s)?(?!\w)") if by_form else None
         )
+        # `check` asks about each msgid once per language, and the terms never change. A plain
+        # dict of strings and (mostly empty) tuples: nothing new for the garbage collector.
+        self._terms_of: dict[str, tuple[Term, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A glossary goes to worker processes by pickle; its cache stays behind.
+        return {**self.__dict__, "_terms_of": {}}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -151,12 +158,17 @@ class Glossary:
 
     def missing(self, msgid: str, msgstr: str, language: str) -> list[Term]:
         """The terms of `msgid` whose approved rendering `msgstr` lacks (inflected forms count)."""
+        terms = self._terms_of.get(msgid)
+        if terms is None:
+            terms = self._terms_of[msgid] = tuple(self.terms_in(msgid))
+        wanted = [(term, approved) for term in terms if (approved := term.approved(language))]
+        if not wanted:
+            return []  # most messages: no term to look for, so no need to read the msgstr
         words = _words(msgstr, language)
         return [
             term
-            for term in self.terms_in(msgid)
-            if (approved := term.approved(language))
-            and not any(_contains(words, rendering, language) for rendering in approved)
+            for term, approved in wanted
+            if not any(_contains(words, rendering, language) for rendering in approved)
         ]
 
     def findings(self, msgid: str, msgstr: str, language: str) -> list[str]:
@@ -227,15 +239,20 @@ def _stem(word: str, language: str, *, abbreviation: bool) -> str:
 
 def _contains(words: list[str], rendering: str, language: str) -> bool:
     """Whether `words` has, in a row, words starting with the stems of `rendering`'s words."""
-    stems = [
-        _stem(token.casefold(), language, abbreviation=token.isupper())
-        for token in _tokens(rendering, language)
-    ]
+    stems = _stems(rendering, language)
     if not stems:
         return True
     last = len(words) - len(stems)
     return any(
         all(words[i + j].startswith(stem) for j, stem in enumerate(stems)) for i in range(last + 1)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _stems(rendering: str, language: str) -> tuple[str, ...]:
+    return tuple(
+        _stem(token.casefold(), language, abbreviation=token.isupper())
+        for token in _tokens(rendering, language)
     )
 
 
@@ -261,16 +278,25 @@ def project_glossary(config: Config) -> Glossary:
     path = config.glossary
     try:
         stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
+        key = (config.root, path, config.languages, stat.st_mtime_ns, stat.st_size)
     except OSError:
-        key = (0, -1)
-    return _project_glossary(path, config.relative(path), config.languages, key)
+        key = (config.root, path, config.languages, 0, -1)
+    # `check` asks once per catalog; the file's name (`config.relative`, which resolves
+    # symlinks) is worked out only when the file is read.
+    glossary = _LOADED.get(key)
+    if glossary is None:
+        if len(_LOADED) >= 4:
+            _LOADED.clear()
+        glossary = _LOADED[key] = _read_project_glossary(
+            path, config.relative(path), config.languages
+        )
+    return glossary
 
 
-@lru_cache(maxsize=4)
-def _project_glossary(
-    path: Path, name: str, languages: tuple[str, ...], key: tuple[int, int]
-) -> Glossary:
+_LOADED: dict[tuple[object, ...], Glossary] = {}
+
+
+def _read_project_glossary(path: Path, name: str, languages: tuple[str, ...]) -> Glossary:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):

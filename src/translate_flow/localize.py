@@ -79,6 +79,7 @@ class Request:
     draft: bool
     front_page: bool
     outcome: Outcome
+    language: str | None = None  # of the edition: the gate's text rules depend on its script
 
 
 class Localize(Transform):  # type: ignore[misc]
@@ -117,7 +118,9 @@ def _show(
     if translation is None or not usable:
         _mark_english(node, request.draft)
         return "english"
-    verdict = check_translation(msgid=msgid, msgstr=translation.msgstr, kind=_kind(node))
+    verdict = check_translation(
+        msgid=msgid, msgstr=translation.msgstr, kind=_kind(node), language=request.language
+    )
     if not verdict.publishable:
         if msgid not in reported:
             reported.add(msgid)

@@ -203,7 +203,7 @@ def render_document(
     copy of that doctree (see `_parsed`): render the languages of a document one after another.
     """
     outcome = Outcome()
-    request = Request(translations, catalog, source, draft, front_page, outcome)
+    request = Request(translations, catalog, source, draft, front_page, outcome, language)
     settings = _edition_settings(language, id_prefix)
     try:
         with _time_limit(TIME_LIMIT):

@@ -12,7 +12,10 @@ doctree must pass an allow-list:
   subset of the msgid's; as many anonymous and auto-numbered references as the msgid, since
   docutils matches those by position in the whole document;
 - inline literals byte-identical to one of the msgid's (no homoglyphs in ``--force``);
-- no NUL, other control characters or bidi controls (all target languages are left-to-right).
+- no NUL, other control characters or bidi controls (all target languages are left-to-right);
+- given the target language: none of what `quality` calls an error in a text — zero-width
+  characters, a look-alike letter of the other script inside a word (`Нарkотики` with a Latin
+  k) — so that what `check` counts as failing is exactly what the build refuses.
 
 Callers get `Reason`s (a check name and a sentence) and turn them into
 ``po-path:line: error: check: …`` with `Reason.problem()`. The localizing transform also takes
@@ -32,6 +35,7 @@ from docutils import nodes
 
 from translate_flow.errors import Problem
 from translate_flow.markup import parse_inline
+from translate_flow.quality import script_errors
 
 # docutils' own limit for one line; a message longer than this is not prose.
 MAX_LENGTH = 10_000
@@ -90,18 +94,6 @@ class Reason:
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """The outcome of the gate: the parsed inline nodes, and why they may not be used."""
-
-    nodes: tuple[nodes.Node, ...] = ()
-    reasons: tuple[Reason, ...] = ()
-
-    @property
-    def publishable(self) -> bool:
-        return not self.reasons
-
-
-@dataclass(frozen=True)
 class _Inventory:
     """What a parsed text refers to, as multisets, for the subset rules."""
 
@@ -117,23 +109,46 @@ class _Inventory:
     urls: tuple[str, ...] = ()
 
 
-def validate(*, msgid: str, msgstr: str, kind: str = "paragraph") -> list[Reason]:
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of the gate: the parsed inline nodes, and why they may not be used."""
+
+    nodes: tuple[nodes.Node, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+    # What `nodes` refer to, worked out once for the gate and kept for `missing_markup`.
+    inventory: _Inventory | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def publishable(self) -> bool:
+        return not self.reasons
+
+
+def validate(
+    *, msgid: str, msgstr: str, kind: str = "paragraph", language: str | None = None
+) -> list[Reason]:
     """Every reason `msgstr` must not replace `msgid` in a node of `kind` (a node tag name)."""
-    return list(check_translation(msgid=msgid, msgstr=msgstr, kind=kind).reasons)
+    return list(check_translation(msgid=msgid, msgstr=msgstr, kind=kind, language=language).reasons)
 
 
-def check_translation(*, msgid: str, msgstr: str, kind: str = "paragraph") -> Verdict:
+def check_translation(
+    *, msgid: str, msgstr: str, kind: str = "paragraph", language: str | None = None
+) -> Verdict:
     """Parse `msgstr` alone and hold it against the allow-list and its `msgid`.
+
+    With `language` (the build's gate), the text rules of `quality` that are errors apply too.
+    `check` leaves it out: it reports those itself, with the other text checks, once.
 
     Verdicts are cached per process: a message repeated in an article, an issue or the
     archive is parsed and judged once. The verdict's nodes are shared: deep-copy before use.
     """
-    return _check(msgid, msgstr, kind)
+    return _check(msgid, msgstr, kind, language)
 
 
 @functools.lru_cache(maxsize=16384)
-def _check(msgid: str, msgstr: str, kind: str) -> Verdict:
+def _check(msgid: str, msgstr: str, kind: str, language: str | None) -> Verdict:
     reasons = _character_reasons(msgstr)
+    if language is not None:
+        reasons.extend(Reason(f.check, f.message) for f in script_errors(msgstr, language))
     if reasons or kind in PLAIN_TEXT_KINDS:
         return Verdict((), tuple(reasons))
     try:
@@ -147,10 +162,11 @@ def _check(msgid: str, msgstr: str, kind: str) -> Verdict:
     reasons.extend(_parse_reasons(msgstr, problems, single))
     if reasons:
         return Verdict((), tuple(reasons))
+    inventory = _inventory(inline)
     reasons.extend(_node_reasons(inline))
-    reasons.extend(_url_reasons(inline))
-    reasons.extend(_subset_reasons(_inventory_of_msgid(msgid), _inventory(inline)))
-    return Verdict(tuple(inline), tuple(reasons))
+    reasons.extend(_url_reasons(inventory.urls))
+    reasons.extend(_subset_reasons(_inventory_of_msgid(msgid), inventory))
+    return Verdict(tuple(inline), tuple(reasons), inventory)
 
 
 def missing_markup(*, msgid: str, verdict: Verdict) -> list[Reason]:
@@ -161,7 +177,8 @@ def missing_markup(*, msgid: str, verdict: Verdict) -> list[Reason]:
     """
     if not verdict.publishable or not verdict.nodes:
         return []
-    source, translation = _inventory_of_msgid(msgid), _inventory(list(verdict.nodes))
+    source = _inventory_of_msgid(msgid)
+    translation = verdict.inventory or _inventory(list(verdict.nodes))
     reasons = []
     pairs = (
         ("roles", "roles", source.roles, translation.roles),
@@ -241,8 +258,8 @@ def _node_reasons(inline: list[nodes.Node]) -> list[Reason]:
     return [Reason("block-markup", f"contains markup not allowed inline: {', '.join(found)}")]
 
 
-def _url_reasons(inline: list[nodes.Node]) -> list[Reason]:
-    bad = sorted({url for url in _urls(inline) if not _safe_url(url)})
+def _url_reasons(urls: tuple[str, ...]) -> list[Reason]:
+    bad = sorted({url for url in urls if not _safe_url(url)})
     return [Reason("unsafe-url", f"link URL scheme not allowed: {url!r}") for url in bad]
 
 
@@ -337,9 +354,16 @@ def _inventory(inline: list[nodes.Node]) -> _Inventory:
         )
     }
     anonymous = 0
+    urls: list[str] = []
     for top in inline:
         for node in top.findall():
             anonymous += _count(node, parts)
+            if isinstance(node, nodes.Element):
+                urls.extend(str(node[key]) for key in ("refuri", "uri") if node.get(key))
+    # Inventories are cached with their verdicts and most parts are empty: those share one
+    # Counter (never modified: the rules only read and subtract), so that thousands of
+    # cached verdicts do not add tens of thousands of objects for the garbage collector.
+    parts = {key: counter or _NOTHING for key, counter in parts.items()}
     return _Inventory(
         roles=parts["roles"],
         substitutions=parts["substitutions"],
@@ -350,8 +374,11 @@ def _inventory(inline: list[nodes.Node]) -> _Inventory:
         auto_footnotes=parts["auto"],
         citations=parts["citations"],
         literals=parts["literals"],
-        urls=tuple(_urls(inline)),
+        urls=tuple(urls),
     )
+
+
+_NOTHING: Counter[str] = Counter()
 
 
 def _count(node: nodes.Node, parts: dict[str, Counter[str]]) -> int:
@@ -382,13 +409,3 @@ def _count(node: nodes.Node, parts: dict[str, Counter[str]]) -> int:
         if match:
             parts["roles"][match.group("name") or match.group("suffix")] += 1
     return 0
-
-
-def _urls(inline: list[nodes.Node]) -> list[str]:
-    urls = []
-    for top in inline:
-        for node in top.findall(nodes.Element):
-            for attribute in ("refuri", "uri"):
-                if node.get(attribute):
-                    urls.append(str(node[attribute]))
-    return urls

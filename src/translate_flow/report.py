@@ -135,13 +135,13 @@ def to_json(report: CheckReport) -> str:
 
 
 def _layout(value: Any, depth: int = 0) -> str:
-    """JSON indented by structure, with each record (an object or list of plain values, such
-    as a count or a finding) on one line, as in docs/ci.md.
+    """JSON indented by structure, with each record on one line: a finding, a count, an
+    article (an object whose values are plain or plain objects). As in docs/ci.md.
 
     Readable and greppable, and fast: `json.dumps(indent=…)` runs Python's pure-Python
     encoder, which took seconds for the 80,000-entry archive; records go through the C one.
     """
-    if not isinstance(value, dict | list) or _is_record(value):
+    if _is_record(value):
         return json.dumps(value, ensure_ascii=False)
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
@@ -155,9 +155,14 @@ def _layout(value: Any, depth: int = 0) -> str:
     return f"{brackets[0]}\n" + ",\n".join(items) + f"\n{'  ' * depth}{brackets[1]}"
 
 
-def _is_record(value: dict[str, Any] | list[Any]) -> bool:
+def _is_record(value: Any, nested: bool = True) -> bool:
+    """Plain values, or (when `nested`) an object or list of plain values and plain objects."""
+    if not isinstance(value, dict | list):
+        return True
     values = value.values() if isinstance(value, dict) else value
-    return all(not isinstance(v, dict | list) for v in values)
+    if not nested:
+        return all(not isinstance(v, dict | list) for v in values)
+    return isinstance(value, dict) and all(_is_record(v, nested=False) for v in values)
 
 
 def _counts_json(counts: Counts) -> dict[str, Any]:

@@ -193,8 +193,9 @@ class _Group:
         references: dict[str, dict[catalogs.Key, str]],
     ) -> None:
         self.cache = cache
-        state = self._state()
-        if cache.states.get(self.key) == state:
+        known = cache.states.get(self.key)
+        # No state recorded (a cold run, as `check` in CI): nothing to compare, so no hashing.
+        if known is not None and known == self._state():
             result.unchanged += len(self.articles)
             return
         problems: list[Problem] = []

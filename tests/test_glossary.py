@@ -285,7 +285,7 @@ def test_check_warns_about_a_term_and_follows_glossary_edits(tmp_path: Path) -> 
     config = load_config(root)
     found = [str(p) for p in check(config, languages=("ru",)).problems if p.check == "glossary"]
     assert found == [
-        "locale/ru/LC_MESSAGES/2010-01/news.po:25: warning: glossary: “Kyrgyzstan” should be "
+        "locale/ru/LC_MESSAGES/2010-01/news.po:26: warning: glossary: “Kyrgyzstan” should be "
         "translated “Кыргызстан” (locale/glossary.csv:2)"
     ]
     (root / "locale/glossary.csv").write_text(

@@ -242,3 +242,74 @@ def test_parallel_update_writes_the_same_catalogs_as_a_serial_one(tmp_path: Path
     assert len(serial) == 2 * 9 * len(load_config(roots[0]).languages)
     assert serial == parallel
     assert b'#~ msgid "Text 0 of 2009-11."' in serial[first.relative_to(roots[1])]
+
+
+# -- the merge digest: what lets a cold run skip merging catalogs that are up to date --------
+
+
+def _merges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the catalogs `update` merges (rather than vouching for them by their digest)."""
+    merged: list[str] = []
+    merge = catalogs.merge
+
+    def counting(pot: catalogs.POFile, old: catalogs.POFile | None, **kwargs: object) -> object:
+        merged.append(f"{kwargs['language']}/{pot.metadata['Project-Id-Version']}")
+        return merge(pot, old, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalogs, "merge", counting)
+    return merged
+
+
+def _stale(root: Path) -> list[str]:
+    """What `check`'s stale-catalog gate reports, as CI sees it: a fresh clone, no cache."""
+    shutil.rmtree(root / ".translate-flow", ignore_errors=True)
+    result = pipeline.update(load_config(root), dry_run=True)
+    return [p.path for p in result.problems] + result.written
+
+
+def test_catalogs_record_what_they_were_merged_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path)
+    assert _run(root, "update") == 0
+    for path in _all_catalogs(root):
+        assert '"X-Merge-Digest: ' in path.read_text(encoding="utf-8")
+        assert_msgfmt_accepts(path)
+    merged = _merges(monkeypatch)
+    assert _stale(root) == []
+    assert merged == []  # every catalog vouched for by its digest: nothing merged
+
+
+def test_edited_template_glossary_or_reference_means_merging_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path)
+    assert _run(root, "update") == 0
+    _translate(_po(root, "ru", "beta"), "Beta", "Бета")  # the reference language
+    merged = _merges(monkeypatch)
+    assert "locale/kk/LC_MESSAGES/2009-12/beta.po" in _stale(root)  # its `#. ru:` hint
+    assert "kk/2009-12/beta" in merged and "kk/2009-12/alpha" not in merged
+    assert _run(root, "update") == 0
+    (root / "locale/glossary.csv").write_text("term,note,do-not-translate,kk\nBeta,,,Бета\n")
+    assert "locale/kk/LC_MESSAGES/2009-12/beta.po" in _stale(root)
+    assert _run(root, "update") == 0
+    (root / "source/2009-12/alpha.rst").write_text(ARTICLE_A + "\nA new paragraph.\n")
+    assert _run(root, "extract") == 0
+    assert "locale/ru/LC_MESSAGES/2009-12/alpha.po" in _stale(root)
+
+
+def test_hand_edited_catalog_is_compared_in_full_and_never_rewritten_for_its_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path)
+    assert _run(root, "update") == 0
+    path = _po(root, "kk", "alpha")
+    _translate(path, "Alpha", "Альфа")  # as a translator's editor saves it, digest now stale
+    edited = path.read_bytes()
+    merged = _merges(monkeypatch)
+    assert _stale(root) == []  # same content as update would write: not stale
+    assert merged == ["kk/2009-12/alpha"]
+    assert _run(root, "update") == 0
+    assert path.read_bytes() == edited  # only the digest would differ: the file is left alone
+    path.write_text(path.read_text(encoding="utf-8").replace("#. document title\n", "", 1))
+    assert _stale(root) == ["locale/kk/LC_MESSAGES/2009-12/alpha.po"]

@@ -198,11 +198,92 @@ def _template_digest(source: bytes, text: str) -> str:
 
 def _without_stamps(text: str) -> str:
     """A template's text without its date and digest, to compare content."""
-    text = _without_date(text, _TEMPLATE_DATE)
-    digest = _header_value(text, SOURCE_DIGEST)
-    if digest is None:
+    return _without_header(_without_date(text, _TEMPLATE_DATE), SOURCE_DIGEST)
+
+
+# -- catalogs: stamped with a digest of what `update` merged them from -------------------------
+
+# `update` records in each catalog it writes a digest of everything the merge read besides the
+# catalog itself (the template's bytes, the glossary, the reference language's hints) and of
+# the text it wrote. When the digest still matches and every message of the template is in
+# the catalog, merging again would give the same file, so `update` and `check`'s stale-catalog
+# gate (CI, no cache) skip the merge. A hand-edited catalog no longer matches its digest and is
+# merged and compared in full; the line itself is bookkeeping, never a reason to write a file.
+MERGE_DIGEST = "X-Merge-Digest"
+# Bump when `merge`, `glossary.annotate` or `po_write` would make another file from the same
+# inputs: digests written by older code then vouch for nothing.
+MERGE_FORMAT = 1
+
+
+def merge_inputs(
+    pot: polib.POFile,
+    *,
+    template_digest: str,
+    language: str,
+    reference: Mapping[Key, str],
+    reference_language: str | None,
+    glossary_digest: str,
+) -> str:
+    """A digest of what `merge` and the glossary hints read besides the old catalog."""
+    digest = hashlib.sha1(
+        f"format {MERGE_FORMAT}\0{language}\0{reference_language}\0{template_digest}\0"
+        f"{glossary_digest}\0".encode()
+    )
+    if reference:
+        for entry in pot:
+            hint = reference.get(key_of(entry))
+            if hint is not None:
+                digest.update(f"{entry.msgctxt or ''}\x04{entry.msgid}\0{hint}\0".encode())
+    return digest.hexdigest()
+
+
+def render_merged(po: polib.POFile, *, inputs: str) -> str:
+    """`render(po)` for a catalog `merge` made from `inputs`, its digest filled in."""
+    po.metadata[MERGE_DIGEST] = DIGEST_PLACEHOLDER
+    text = render(po)
+    return text.replace(
+        _header_line(MERGE_DIGEST, DIGEST_PLACEHOLDER),
+        _header_line(MERGE_DIGEST, _merge_digest(inputs, text)),
+        1,
+    )
+
+
+def is_merged(po: polib.POFile, text: str, pot: polib.POFile, *, inputs: str) -> bool:
+    """Whether the catalog `po`, read from `text`, is what merging `pot` into it would give."""
+    recorded = str(po.metadata.get(MERGE_DIGEST, ""))
+    if not recorded:
+        return False
+    # A message missing from the catalog may come from another article or a fuzzy match:
+    # inputs the digest does not cover.
+    present = {key_of(entry) for entry in po if not entry.obsolete}
+    if any(key_of(entry) not in present for entry in pot):
+        return False
+    blank = text.replace(
+        _header_line(MERGE_DIGEST, recorded), _header_line(MERGE_DIGEST, DIGEST_PLACEHOLDER), 1
+    )
+    return recorded == _merge_digest(inputs, blank)
+
+
+def same_catalog(text: str, original: bytes) -> bool:
+    """Whether a rendered catalog and a file's bytes differ at most in their merge digest."""
+    if original == text.encode("utf-8"):
+        return True
+    try:
+        old = original.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _without_header(old, MERGE_DIGEST) == _without_header(text, MERGE_DIGEST)
+
+
+def _merge_digest(inputs: str, text: str) -> str:
+    return hashlib.sha1(f"{inputs}\0{text}".encode()).hexdigest()
+
+
+def _without_header(text: str, header: str) -> str:
+    value = _header_value(text, header)
+    if value is None:
         return text
-    return text.replace(_header_line(SOURCE_DIGEST, digest) + "\n", "", 1)
+    return text.replace(_header_line(header, value) + "\n", "", 1)
 
 
 def save_po(text: str, path: Path, *, original: bytes | None) -> bool:
@@ -210,7 +291,7 @@ def save_po(text: str, path: Path, *, original: bytes | None) -> bool:
 
     The write is atomic and refused (ChangedOnDisk) if the file no longer holds `original`.
     """
-    if original is not None and original == text.encode("utf-8"):
+    if original is not None and same_catalog(text, original):
         return False
     write_atomic(path, text, expected=original)
     return True

@@ -73,7 +73,7 @@ def update_issues(
     inspected: dict[str, object] = {}
     with contextlib.nullcontext() if dry_run else project_lock(config.root):
         cache = _UpdateCache.load(config.root / CACHE_DIR / "update.json")
-        job = _Job(config, order, dry_run, inspect, terms)
+        job = _Job(config, order, dry_run, inspect, terms, glossary.digest(config))
         parts = cache.by_issue()
         wanted_by_issue: dict[str, set[str]] = {}
         for path in wanted:
@@ -122,16 +122,18 @@ class _Job:
     dry_run: bool
     inspect: Inspector | None
     terms: glossary.Glossary
+    terms_digest: str  # of the glossary file, for each catalog's merge digest
 
     def __call__(self, task: _IssueTask) -> _IssueOutcome:
         issue, articles, cache, wanted = task
         result = StageResult()
         found: dict[str, object] = {}
-        parsed: dict[str, catalogs.POFile | None] = {}
+        parsed: dict[str, tuple[catalogs.POFile, str] | None] = {}
         references: dict[str, dict[catalogs.Key, str]] = {}  # read once per issue
         reference = self.config.reference_language
         for language in self.order:
             group = _Group(self.config, issue, articles, language, reference, parsed, self.terms)
+            group.terms_digest = self.terms_digest
             group.dry_run = self.dry_run
             if self.inspect is not None and wanted:
                 group.inspect = functools.partial(self._inspect, wanted, found)
@@ -171,7 +173,7 @@ class _Group:
         articles: list[str],
         language: str,
         reference: str | None,
-        templates: dict[str, catalogs.POFile | None],
+        templates: dict[str, tuple[catalogs.POFile, str] | None],
         terms: glossary.Glossary,
     ):
         self.config = config
@@ -179,9 +181,11 @@ class _Group:
         self.articles = articles
         self.language = language
         self.reference = reference if reference != language else None
-        self.templates = templates  # parsed templates, shared by the languages of the issue
+        # Parsed templates with the digest of their bytes, shared by the issue's languages.
+        self.templates = templates
         self.key = f"{language}/{issue}"
         self.terms = terms  # the glossary, for the hints of each entry
+        self.terms_digest = ""
         self.paths: dict[str, list[Path]] = {}
         self.dry_run = False
         self.inspect: Callable[[str, str, str, catalogs.POFile, bytes], None] | None = None
@@ -205,14 +209,33 @@ class _Group:
             references[self.reference] = self._reference()
         reference = references.get(self.reference or "", {})
         written_before = len(result.written)
-        pending: list[tuple[Path, catalogs.POFile]] = []  # remembered after a dry run
+        pending: list[tuple[Path, catalogs.POFile]] = []  # remembered once the group is done
         reviewed: dict[catalogs.Key, str] = {}  # the reference for the other languages
         for article in self.articles:
-            pot = self._template(article, problems)
+            template = self._template(article, problems)
             path = self.config.po_path(self.language, self.issue, article)
-            if pot is None or article not in olds:
+            if template is None or article not in olds:
                 continue  # a broken template or catalog: reported, left as it is
+            pot, template_digest = template
             old_po, original = olds[article]
+            inputs = catalogs.merge_inputs(
+                pot,
+                template_digest=template_digest,
+                language=self.language,
+                reference=reference,
+                reference_language=self.reference,
+                glossary_digest=self.terms_digest,
+            )
+            if (
+                old_po is not None
+                and original is not None
+                and catalogs.is_merged(old_po, original.decode("utf-8"), pot, inputs=inputs)
+            ):
+                # What a merge would write is already there: skip merging and rendering.
+                result.unchanged += 1
+                reviewed.update(catalogs.reviewed_translations(old_po))
+                pending.append((path, old_po))
+                continue
             moved = _Elsewhere(pool, article)
             po = catalogs.merge(
                 pot,
@@ -224,23 +247,19 @@ class _Group:
             )
             glossary.annotate(po, self.terms, self.language)
             reviewed.update(catalogs.reviewed_translations(po))
-            self._save(po, path, original, result, problems)
-            if self.dry_run:
-                pending.append((path, po))
-            else:
-                cache.remember(path, po)
+            self._save(catalogs.render_merged(po, inputs=inputs), path, original, result, problems)
+            pending.append((path, po))
         result.problems.extend(problems)
         if self.language == self.config.reference_language:
             # What this group writes (or, in a dry run, would write) is what the other
             # languages read their hints from: no need to read the files again.
             references[self.language] = reviewed
         clean = not any(p.level == "error" for p in problems)
-        if self.dry_run:
-            if not clean or len(result.written) > written_before:
-                return  # an update would change this group: record nothing
-            # Nothing to write: record exactly what an update would, so the next run skips it.
-            for path, po in pending:
-                cache.remember(path, po)
+        if self.dry_run and (not clean or len(result.written) > written_before):
+            return  # an update would change this group: record nothing
+        # Record what this run wrote (or, in a dry run, found up to date) as an update would.
+        for path, po in pending:
+            cache.remember(path, po)
         if clean:
             cache.states[self.key] = self._state()
 
@@ -272,11 +291,16 @@ class _Group:
             digest.update(f"\0{path}\0{self.cache.file_digest(path)}".encode())
         return digest.hexdigest()
 
-    def _template(self, article: str, problems: list[Problem]) -> catalogs.POFile | None:
+    def _template(
+        self, article: str, problems: list[Problem]
+    ) -> tuple[catalogs.POFile, str] | None:
+        """The parsed template of `article` and the digest of its bytes."""
         if article not in self.templates:
             path = self.config.pot_path(self.issue, article)
             try:
-                self.templates[article] = catalogs.load_catalog(path)
+                data = catalogs.read_bytes(path)
+                pot = catalogs.parse_catalog(data, path=path)
+                self.templates[article] = (pot, hashlib.sha1(data).hexdigest())
             except CatalogError as err:
                 self.templates[article] = None
                 problems.append(_problem(self.config, err, "run `translate-flow extract`"))
@@ -330,21 +354,20 @@ class _Group:
 
     def _save(
         self,
-        po: catalogs.POFile,
+        text: str,
         path: Path,
         original: bytes | None,
         result: StageResult,
         problems: list[Problem],
     ) -> None:
         if self.dry_run:
-            text = catalogs.render(po)
-            if original is None or original != text.encode("utf-8"):
+            if original is None or not catalogs.same_catalog(text, original):
                 result.written.append(self.config.relative(path))
             else:
                 result.unchanged += 1
             return
         try:
-            written = catalogs.save_po(catalogs.render(po), path, original=original)
+            written = catalogs.save_po(text, path, original=original)
         except ChangedOnDisk as err:
             problems.append(_problem(self.config, err, ""))
             return

@@ -10,11 +10,13 @@ quality check runs on every entry.
 
 Prints, in one run: `msgfmt --statistics` over every catalog (one process per catalog, on
 all cores through xargs -P), then `translate-flow check` as a user runs it (a fresh
-process): with no cache at all (every article parsed for the stale-template gate, every
-catalog merged for the stale-catalog gate, every catalog read and checked), again with
-nothing changed, and after one catalog per language changed (a typical pull request); each
-with its ratio to msgfmt, and the findings by check. Target (issue 6): a full check under
-10 s on this machine.
+process): with no cache at all, as in CI on a fresh clone (every catalog read and checked;
+templates and catalogs vouched for by the digests extract and update wrote into them), again
+with nothing changed, after one catalog per language changed (a typical pull request), and
+with no cache once a tenth of the catalogs were saved by translators since the last update
+(their digests no longer match, so they are merged and compared in full); each with its
+ratio to msgfmt, and the findings by check. Target (issue 6): a full check under 10 s on
+this machine.
 
     .venv/bin/python bench/check.py [--articles 1000]
 """
@@ -36,7 +38,7 @@ from pathlib import Path
 import polib
 from archive import write_archive
 
-from translate_flow import pipeline
+from translate_flow import catalogs, pipeline
 from translate_flow.config import load_config
 
 LANGUAGES = ("ru", "kk", "ky", "tg", "uz", "tk")
@@ -89,6 +91,23 @@ def main() -> None:
             f"  → {edited / msgfmt:.2f}x msgfmt"
         )
         print(f"findings: {findings}")
+        edited_by_hand = catalogs[::10]
+        for path in edited_by_hand:  # translators' sessions: their files no longer match
+            _add_translator_note(path)  # the digest update recorded, so they are merged again
+        shutil.rmtree(root / pipeline.CACHE_DIR)
+        session, _ = _check(root)
+        print(
+            f"translate-flow check, no cache, {len(edited_by_hand)} catalogs saved by "
+            f"translators since the last update: {session:6.2f} s wall  → "
+            f"{session / msgfmt:.2f}x msgfmt"
+        )
+
+
+def _add_translator_note(path: Path) -> None:
+    po = catalogs.load_catalog(path)
+    entry = next(e for e in po if not e.obsolete)
+    entry.tcomment = "\n".join(filter(None, [entry.tcomment, "checked with the editor"]))
+    path.write_text(catalogs.render(po), encoding="utf-8")
 
 
 def _write_catalogs(root: Path) -> int:

@@ -8,6 +8,7 @@ docutils, polib or machine translation.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -63,16 +64,17 @@ class Config:
     def templates_dir(self) -> Path:
         return self.locale_dir / "templates"
 
+    # One Path built from all parts rather than a chain of `/`: these run for every catalog.
     def pot_path(self, issue: str, article: str) -> Path:
         """`locale/templates/<issue>/<article>.pot`."""
-        return self.templates_dir / issue / f"{article}.pot"
+        return Path(self.locale_dir, "templates", issue, f"{article}.pot")
 
     def catalog_dir(self, language: str) -> Path:
         return self.locale_dir / language / "LC_MESSAGES"
 
     def po_path(self, language: str, issue: str, article: str) -> Path:
         """`locale/<lang>/LC_MESSAGES/<issue>/<article>.po`."""
-        return self.catalog_dir(language) / issue / f"{article}.po"
+        return Path(self.locale_dir, language, "LC_MESSAGES", issue, f"{article}.po")
 
     def edition_dir(self, language: str, issue: str) -> Path:
         """`output/<lang>/<issue>/`."""
@@ -80,13 +82,11 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """`path` relative to the project root, in POSIX form, for messages and PO comments."""
-        if ".." not in path.parts:
-            # Paths the stages build from `root` (already resolved): no file-system calls,
-            # which would cost seconds over the thousands of catalogs of an archive.
-            try:
-                return path.relative_to(self.root).as_posix()
-            except ValueError:
-                pass
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep) and f"{os.sep}..{os.sep}" not in f"{text}{os.sep}":
+            # Paths the stages build from `root` (already resolved): string work only, as
+            # this runs for each of the thousands of catalogs of an archive.
+            return text[len(root) + 1 :].replace(os.sep, "/")
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:

@@ -253,7 +253,11 @@ def test_refused_translation_falls_back_to_english_with_an_error_line(
     }
     _write_catalogs(project, "ru", lambda m: translations[m])
     po = polib.pofile(str(config.po_path("ru", "2009-12", "a")))
-    line = next(e.linenum for e in po if e.msgid == bad)
+    first = next(e.linenum for e in po if e.msgid == bad)
+    lines = config.po_path("ru", "2009-12", "a").read_text(encoding="utf-8").splitlines()
+    # The msgid line, as check reports it, not the entry's first comment line.
+    line = next(n for n in range(first, len(lines) + 1) if lines[n - 1].startswith("msgid "))
+    assert line > first
     result = pipeline.build(config, languages=["ru"], jobs=1)
     errors = [str(p) for p in result.problems if p.level == "error"]
     prefix = f"locale/ru/LC_MESSAGES/2009-12/a.po:{line}: error: {check}: "

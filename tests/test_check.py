@@ -180,7 +180,8 @@ def test_what_check_counts_as_failing_the_build_does_not_publish(
     assert [(p.level, p.check) for p in report.problems] == [("error", "script")]
     result = pipeline.build(load_config(project), languages=["ru"], jobs=1)
     (refused,) = [p for p in result.problems if p.level == "error"]
-    assert (refused.path, refused.check) == (report.problems[0].path, "script")
+    where = (report.problems[0].path, report.problems[0].line, "script")
+    assert (refused.path, refused.line, refused.check) == where  # the same msgid line
     assert refused.message.endswith("source/2009-12/experts.rst:11 is published in English")
     page = (project / "output/ru/2009-12/experts.html").read_text(encoding="utf-8")
     assert '<p><span lang="en">Participants discussed the next steps.</span></p>' in page

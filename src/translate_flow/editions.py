@@ -28,7 +28,7 @@ from babel.numbers import format_decimal, format_percent
 
 from translate_flow import __version__
 from translate_flow.archive import FRONT_PAGE, Article, Issue
-from translate_flow.catalogs import entry_origin, load_catalog
+from translate_flow.catalogs import entry_origin, load_catalog, msgid_line
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem
 from translate_flow.files import copy_if_changed, write_atomic
@@ -177,14 +177,18 @@ def translations_for(
         problem = Problem(where, err.line, "error", f"{err.message}; the article stays English")
         return {}, [problem]
     found: dict[str, Translation] = {}
+    lines: list[str] | None = None  # read only if some entry is used
     for entry in po:
         if entry.obsolete or entry.msgid_plural:
             continue
         origin = entry_origin(entry)
-        if origin == "reviewed":
-            found[entry.msgid] = Translation(entry.msgstr, "translated", entry.linenum)
-        elif draft and origin in _DRAFT_MARKS:
-            found[entry.msgid] = Translation(entry.msgstr, _DRAFT_MARKS[origin], entry.linenum)
+        mark: Mark | None = "translated" if origin == "reviewed" else _DRAFT_MARKS.get(origin)
+        if mark is None or (mark != "translated" and not draft):
+            continue
+        if lines is None:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        # A refusal points at the msgid line, as `check` does, not at the entry's comments.
+        found[entry.msgid] = Translation(entry.msgstr, mark, msgid_line(entry, lines))
     return found, []
 
 

@@ -484,6 +484,11 @@ def test_russian_sample_edition_has_date_switcher_and_no_english(sample_project:
     assert "В Казахстане открыт центр" in article.read_text(encoding="utf-8")
     english = sample_project / "output/en/2009-12/index.html"
     assert english.read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="en">')
+    listing = (sample_project / "output/index.html").read_text(encoding="utf-8")
+    assert (
+        "<h2>UNODC Regional Office for Central Asia — Newsletter, December 2009 "
+        "<small>December 31, 2009 · 2009-12</small></h2>"
+    ) in listing  # the issue by its title, not only its folder
 
 
 def test_docutils_labels_in_the_edition_language(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translate_flow.archive import Article, Issue, find_issues
+from translate_flow.archive import FRONT_PAGE, Article, Issue, find_issues
 from translate_flow.config import Config
 from translate_flow.files import write_atomic
 from translate_flow.stage import CACHE_DIR, PARALLEL_THRESHOLD, StageResult
@@ -189,6 +189,9 @@ def _edition_state(
     problems = [p for d in documents.values() for p in d.problems]
     images = [image for d in documents.values() for image in d.images]
     state = EditionState(digest, words, translated, True, problems, images=images)
+    front = documents.get(FRONT_PAGE)
+    if front is not None and front.plain_title:
+        state.title = " — ".join(filter(None, [front.plain_title, front.plain_subtitle]))
     needed = 0.0
     if not edition.draft and edition.language != config.source_language:
         needed = config.min_complete_for(edition.language)

@@ -153,6 +153,7 @@ class EditionState:
     problems: list[Problem] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)  # the switcher of its pages
     images: list[ImageRef] = field(default_factory=list)  # local images its documents show
+    title: str = ""  # of its front page, with the subtitle: how the listing names the issue
 
     @property
     def percent(self) -> float:
@@ -277,7 +278,7 @@ def index_digest(
         for lang in languages:
             state = states.get(f"{lang}/{issue.name}")
             if state is not None:
-                parts.append(f"{lang}:{state.percent!r}:{state.published}")
+                parts.append(f"{lang}:{state.percent!r}:{state.published}:{state.title}")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
@@ -575,7 +576,10 @@ def index_page(
     """`output/index.html`: every edition, with how much of it is translated."""
     rows = []
     for issue in issues:
-        rows.append(f"<h2>{_e(issue.name)} <small>{_e(_date(issue.date, 'en'))}</small></h2>")
+        english = states.get(f"{config.source_language}/{issue.name}")
+        title = english.title if english is not None and english.title else issue.name
+        when = " · ".join(filter(None, [_date(issue.date, config.source_language), issue.name]))
+        rows.append(f"<h2>{_e(title)} <small>{_e(when)}</small></h2>")
         cells = []
         for lang in languages:
             name = _e(_language_name(lang))

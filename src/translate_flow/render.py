@@ -146,6 +146,7 @@ class Rendered:
     translated_words: int
     problems: list[Problem] = field(default_factory=list)
     images: tuple[ImageRef, ...] = ()
+    plain_subtitle: str = ""  # of a front page: "Newsletter, December 2009"
 
 
 class RenderTimeout(Exception):
@@ -224,6 +225,7 @@ def render_document(
         translated_words=outcome.translated_words,
         problems=outcome.problems,
         images=_local_images(document, source),
+        plain_subtitle=nh3.clean(parts["subtitle"], tags=set()),
     )
 
 

@@ -189,6 +189,8 @@ def _outcomes(
         for language in languages:
             path = config.po_path(language, issue, name)
             where = places[language, issue, name] = config.relative(path)
+            if where not in cache.entries:
+                continue  # never checked (a cold run): nothing to compare, no hashing here
             digests[where] = _digest(path, terms)
             cached = cache.lookup(where, digests[where])
             if cached is not None:
@@ -196,7 +198,12 @@ def _outcomes(
     wanted = frozenset(where for key, where in places.items() if key not in outcomes)
     stale, inspected = _dry_run(config, languages, jobs, wanted)
     problems.extend(stale)
-    fresh: list[Outcome] = [o for o in inspected.values() if isinstance(o, tuple)]
+    fresh: list[Outcome] = []
+    for where, found in inspected.items():
+        if isinstance(found, tuple):  # hashed in the worker, from the bytes it checked
+            report, found_problems, data_digest = found
+            fresh.append((report, found_problems))
+            digests[where] = data_digest + terms
     tasks: list[Task] = []
     for issue, name in articles:
         todo = tuple(
@@ -212,7 +219,9 @@ def _outcomes(
     for outcome in fresh:
         report = outcome[0]
         outcomes[report.language, report.issue, report.article] = outcome
-        cache.store(outcome, digests.get(report.path))
+        if report.path not in digests:
+            digests[report.path] = _digest(config.root / report.path, terms)
+        cache.store(outcome, digests[report.path])
     cache.save()
     return outcomes
 
@@ -255,13 +264,14 @@ def _dry_run(
 
 def _inspect(
     config: Config, language: str, issue: str, article: str, po: Any, data: bytes
-) -> Outcome:
-    """`check_catalog` on a catalog the dry run of `update` has already read and parsed."""
+) -> tuple[CatalogReport, list[Problem], str]:
+    """`check_catalog` on a catalog the dry run of `update` has already read and parsed,
+    with the digest of its bytes (for the cache; computed here, in the worker)."""
     path = config.po_path(language, issue, article)
     report = CatalogReport(language, issue, article, config.relative(path), Counts())
     problems: list[Problem] = []
     _check_parsed(config, po, data.decode("utf-8").splitlines(), language, report, problems)
-    return report, problems
+    return report, problems, hashlib.sha1(data).hexdigest()
 
 
 def _language_report(

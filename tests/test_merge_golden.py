@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,20 @@ def test_number_patch_needs_each_changed_number_exactly_once() -> None:
     assert catalogs.patch_numbers("5 of 5.", "6 of 5.", "5 из 5.") is None
     assert catalogs.patch_numbers("in 2009", "in 2009 and 2010", "в 2009") is None
     assert catalogs.patch_numbers("2009 words", "2010 pages", "2009 слов") is None
+
+
+# What the golden merges look like under the current MERGE_FORMAT. Catalogs record a digest
+# of what `update` merged them from, including MERGE_FORMAT; if a code change makes the merge
+# or the writer produce other files (the golden files above change), digests written by the
+# older code must stop vouching for catalogs: bump catalogs.MERGE_FORMAT and record the new
+# digest of the golden files here.
+GOLDEN_MERGES = (1, "a014a43a901225f698fde054fb5f4e5aa14f7d27")
+
+
+def test_merge_format_is_bumped_when_the_merged_files_change() -> None:
+    digest = hashlib.sha1()
+    for after in sorted(CASES.glob("*.after.po")):
+        digest.update(after.name.encode() + b"\0" + after.read_bytes())
+    assert (catalogs.MERGE_FORMAT, digest.hexdigest()) == GOLDEN_MERGES, (
+        "the golden merges changed: bump catalogs.MERGE_FORMAT and update GOLDEN_MERGES"
+    )

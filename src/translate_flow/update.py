@@ -213,41 +213,15 @@ class _Group:
         reviewed: dict[catalogs.Key, str] = {}  # the reference for the other languages
         for article in self.articles:
             template = self._template(article, problems)
-            path = self.config.po_path(self.language, self.issue, article)
             if template is None or article not in olds:
                 continue  # a broken template or catalog: reported, left as it is
-            pot, template_digest = template
-            old_po, original = olds[article]
-            inputs = catalogs.merge_inputs(
-                pot,
-                template_digest=template_digest,
-                language=self.language,
-                reference=reference,
-                reference_language=self.reference,
-                glossary_digest=self.terms_digest,
-            )
-            if (
-                old_po is not None
-                and original is not None
-                and catalogs.is_merged(old_po, original.decode("utf-8"), pot, inputs=inputs)
-            ):
-                # What a merge would write is already there: skip merging and rendering.
-                result.unchanged += 1
-                reviewed.update(catalogs.reviewed_translations(old_po))
-                pending.append((path, old_po))
-                continue
-            moved = _Elsewhere(pool, article)
-            po = catalogs.merge(
-                pot,
-                old_po,
-                language=self.language,
-                moved=moved,
-                reference=reference,
-                reference_language=self.reference,
-            )
-            glossary.annotate(po, self.terms, self.language)
+            path = self.config.po_path(self.language, self.issue, article)
+            po, text = self._update_article(article, template, olds[article], pool, reference)
+            if text is None:
+                result.unchanged += 1  # vouched for by its merge digest: not merged again
+            else:
+                self._save(text, path, olds[article][1], result, problems)
             reviewed.update(catalogs.reviewed_translations(po))
-            self._save(catalogs.render_merged(po, inputs=inputs), path, original, result, problems)
             pending.append((path, po))
         result.problems.extend(problems)
         if self.language == self.config.reference_language:
@@ -262,6 +236,43 @@ class _Group:
             cache.remember(path, po)
         if clean:
             cache.states[self.key] = self._state()
+
+    def _update_article(
+        self,
+        article: str,
+        template: tuple[catalogs.POFile, str],
+        old: tuple[catalogs.POFile | None, bytes | None],
+        pool: dict[catalogs.Key, tuple[str, catalogs.POEntry]],
+        reference: dict[catalogs.Key, str],
+    ) -> tuple[catalogs.POFile, str | None]:
+        """The catalog `update` would write for `article` and its text; no text when the
+        catalog on disk records (X-Merge-Digest) that it already is that catalog."""
+        pot, template_digest = template
+        old_po, original = old
+        inputs = catalogs.merge_inputs(
+            pot,
+            template_digest=template_digest,
+            language=self.language,
+            reference=reference,
+            reference_language=self.reference,
+            glossary_digest=self.terms_digest,
+        )
+        if (
+            old_po is not None
+            and original is not None
+            and catalogs.is_merged(old_po, original.decode("utf-8"), pot, inputs=inputs)
+        ):
+            return old_po, None
+        po = catalogs.merge(
+            pot,
+            old_po,
+            language=self.language,
+            moved=_Elsewhere(pool, article),
+            reference=reference,
+            reference_language=self.reference,
+        )
+        glossary.annotate(po, self.terms, self.language)
+        return po, catalogs.render_merged(po, inputs=inputs)
 
     def _paths(self, language: str) -> list[Path]:
         """The group's catalogs in `language`: one per template, then any orphans."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from translate_flow.archive import FRONT_PAGE, Article, Issue, find_issues
 from translate_flow.config import Config
-from translate_flow.files import write_atomic
+from translate_flow.files import write_if_changed
 from translate_flow.stage import CACHE_DIR, PARALLEL_THRESHOLD, StageResult
 
 if TYPE_CHECKING:
@@ -220,10 +220,5 @@ def _words_missing(state: editions_t.EditionState, needed: float) -> int:
 
 
 def _write_if_changed(config: Config, path: Path, text: str, result: StageResult) -> None:
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_atomic(path, text)
-    result.written.append(config.relative(path))
+    if write_if_changed(path, text):
+        result.written.append(config.relative(path))

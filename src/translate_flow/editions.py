@@ -28,10 +28,10 @@ from babel.numbers import format_decimal, format_percent
 
 from translate_flow import __version__
 from translate_flow.archive import FRONT_PAGE, Article, Issue
-from translate_flow.catalogs import entry_origin, load_catalog, msgid_line
+from translate_flow.catalogs import entry_origin, msgid_line, parse_catalog, read_bytes
 from translate_flow.config import Config
 from translate_flow.errors import CatalogError, Problem
-from translate_flow.files import copy_if_changed, write_atomic
+from translate_flow.files import copy_if_changed, write_if_changed
 from translate_flow.localize import Mark, Translation
 from translate_flow.render import ImageRef, Rendered, render_document
 
@@ -173,7 +173,8 @@ def translations_for(
     if not path.is_file():
         return {}, []
     try:
-        po = load_catalog(path)
+        data = read_bytes(path)
+        po = parse_catalog(data, path=path)
     except CatalogError as err:
         problem = Problem(where, err.line, "error", f"{err.message}; the article stays English")
         return {}, [problem]
@@ -187,7 +188,7 @@ def translations_for(
         if mark is None or (mark != "translated" and not draft):
             continue
         if lines is None:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = data.decode("utf-8").splitlines()
         # A refusal points at the msgid line, as `check` does, not at the entry's comments.
         found[entry.msgid] = Translation(entry.msgstr, mark, msgid_line(entry, lines))
     return found, []
@@ -334,13 +335,7 @@ def save_cache(path: Path, cache: BuildCache) -> None:
         "files": cache.files.seen,
         "index": cache.index,
     }
-    text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_atomic(path, text)
+    write_if_changed(path, json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
 
 
 # -- images ---------------------------------------------------------------------------------

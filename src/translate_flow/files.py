@@ -53,6 +53,20 @@ def write_atomic(path: Path, text: str, *, expected: bytes | None = None) -> Non
         raise
 
 
+def write_if_changed(path: Path, text: str) -> bool:
+    """`write_atomic`, unless the file already holds `text`; returns whether it wrote.
+
+    Leaving an unchanged file alone keeps its mtime, so rebuilds and `git status` stay quiet.
+    """
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, text)
+    return True
+
+
 def _current(path: Path) -> bytes | None:
     try:
         return path.read_bytes()

@@ -17,7 +17,7 @@ from typing import Any
 
 from translate_flow import __version__
 from translate_flow.errors import Problem
-from translate_flow.files import write_atomic
+from translate_flow.files import write_if_changed
 
 # Below this many articles to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -56,12 +56,7 @@ def write_cache(path: Path, data: dict[str, Any]) -> None:
     text = json.dumps(
         {"stamp": code_stamp(), **data}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_atomic(path, text)
+    write_if_changed(path, text)
 
 
 @functools.cache
